@@ -1,0 +1,58 @@
+#pragma once
+/// Store: a flat key -> bytes map, the only way cubed-cpp touches storage.
+/// Keys are '/'-separated relative paths ("x.zarr/.zarray", "x.zarr/0.1").
+///
+/// Contract every store keeps (tests/storage/store_conformance.hpp):
+/// - `set` is atomic: a concurrent or later `get` sees the old value or the
+///   whole new one, never a torn write, even if the process dies mid-write.
+/// - `get` of a missing key returns std::nullopt (not an error).
+/// - `erase` of a missing key is not an error.
+/// - Failures (permissions, I/O) throw StorageError naming the key.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cubed/core/memory.hpp"
+
+namespace cubed::storage {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::optional<Bytes> get(std::string_view key) const = 0;
+  virtual void set(std::string_view key, std::span<const std::uint8_t> value) = 0;
+  virtual void erase(std::string_view key) = 0;
+  virtual bool exists(std::string_view key) const = 0;
+  /// Every key under `prefix` (a folder: "a/b" lists "a/b/..."), sorted,
+  /// relative to the store's root. "" lists the whole store.
+  virtual std::vector<std::string> list(std::string_view prefix) const = 0;
+  /// Erases every key under `prefix`.
+  virtual void erase_prefix(std::string_view prefix);
+  /// Stored size of a key in bytes, or nullopt when missing.
+  virtual std::optional<std::int64_t> size(std::string_view key) const;
+  /// Where the store lives, for messages: "/data/x", "memory".
+  virtual std::string describe() const = 0;
+
+  void set(std::string_view key, std::string_view text);
+};
+
+using StorePtr = std::shared_ptr<Store>;
+
+/// A Zarr location: a store and the key prefix of an array or group in it.
+struct StorePath {
+  StorePtr store;
+  std::string path;  ///< key prefix, no leading or trailing '/'; "" = root
+  /// Joins path and name with '/'.
+  std::string key(std::string_view name) const;
+  std::string describe() const;
+};
+
+/// Opens a location from a user's path: a local filesystem folder (created
+/// on write) or "memory://name" (a process-wide in-memory store).
+StorePath open_store_path(std::string_view url);
+
+}  // namespace cubed::storage

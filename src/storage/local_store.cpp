@@ -1,0 +1,169 @@
+#include "cubed/storage/local_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <thread>
+
+#include "cubed/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace cubed::storage {
+namespace {
+
+constexpr std::string_view kTempMarker = ".tmp.";
+
+[[noreturn]] void fail(const std::string& what, const fs::path& path, int error) {
+  throw StorageError(what + " '" + path.string() + "': " + std::strerror(error));
+}
+
+bool is_temporary(const std::string& name) {
+  return !name.empty() && name[0] == '.' && name.find(kTempMarker) != std::string::npos;
+}
+
+// Writes all of `data` to fd, retrying short writes and EINTR.
+void write_all(int fd, const std::uint8_t* data, std::size_t size, const fs::path& path) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write", path, errno);
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {}
+
+std::string LocalStore::describe() const { return root_.string(); }
+
+fs::path LocalStore::path_of(std::string_view key) const {
+  // Keys are relative paths inside the store; refuse anything that escapes.
+  std::string k(key);
+  if (!k.empty() && k.front() == '/') {
+    throw InvalidArgumentError("store key '" + k + "' must be relative");
+  }
+  std::size_t start = 0;
+  while (start <= k.size()) {
+    std::size_t slash = k.find('/', start);
+    std::string part = k.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part == "..") throw InvalidArgumentError("store key '" + k + "' must not contain '..'");
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return k.empty() ? root_ : root_ / k;
+}
+
+std::optional<Bytes> LocalStore::get(std::string_view key) const {
+  fs::path path = path_of(key);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) return std::nullopt;
+    fail("cannot open", path, errno);
+  }
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  Bytes data;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) return std::nullopt;
+  std::size_t expected = st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  data.resize(expected);
+  std::size_t done = 0;
+  while (true) {
+    if (done == data.size()) data.resize(std::max<std::size_t>(data.size() * 2, 4096));
+    ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot read", path, errno);
+    }
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  data.resize(done);
+  return data;
+}
+
+void LocalStore::set(std::string_view key, std::span<const std::uint8_t> value) {
+  fs::path path = path_of(key);
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) fail("cannot create folder", path.parent_path(), ec.value());
+  static std::atomic<std::uint64_t> counter{0};
+  std::string temp_name = "." + path.filename().string() + std::string(kTempMarker) + std::to_string(::getpid()) +
+                          "." + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()) % 100000) +
+                          "." + std::to_string(counter++);
+  fs::path temp = path.parent_path() / temp_name;
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot create", temp, errno);
+  try {
+    write_all(fd, value.data(), value.size(), temp);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    throw;
+  }
+  if (::close(fd) != 0) {
+    int error = errno;
+    ::unlink(temp.c_str());
+    fail("cannot write", temp, error);
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    int error = errno;
+    ::unlink(temp.c_str());
+    fail("cannot rename into", path, error);
+  }
+}
+
+void LocalStore::erase(std::string_view key) {
+  fs::path path = path_of(key);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) fail("cannot remove", path, errno);
+}
+
+bool LocalStore::exists(std::string_view key) const {
+  std::error_code ec;
+  return fs::is_regular_file(path_of(key), ec);
+}
+
+std::optional<std::int64_t> LocalStore::size(std::string_view key) const {
+  std::error_code ec;
+  auto n = fs::file_size(path_of(key), ec);
+  if (ec) return std::nullopt;
+  return static_cast<std::int64_t>(n);
+}
+
+std::vector<std::string> LocalStore::list(std::string_view prefix) const {
+  fs::path base = path_of(prefix);
+  std::vector<std::string> keys;
+  std::error_code ec;
+  if (!fs::is_directory(base, ec)) return keys;
+  for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    if (is_temporary(it->path().filename().string())) continue;
+    keys.push_back(it->path().lexically_relative(root_).generic_string());
+  }
+  if (ec) fail("cannot list", base, ec.value());
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+void LocalStore::erase_prefix(std::string_view prefix) {
+  fs::path base = path_of(prefix);
+  std::error_code ec;
+  fs::remove_all(base, ec);
+  if (ec) fail("cannot remove", base, ec.value());
+}
+
+}  // namespace cubed::storage
