@@ -149,7 +149,7 @@ std::string Scalar::to_string() const {
     case Kind::kFloat: return format_double(f_);
     case Kind::kComplex: {
       std::string im = format_double(c_.imag());
-      if (im[0] != '-') im = "+" + im;
+      if (im[0] != '-') im = std::string(1, '+').append(im);
       return "(" + format_double(c_.real()) + im + "j)";
     }
   }

@@ -1,5 +1,6 @@
 // `cubed copy SRC DST`: copies an array chunk by chunk, holding one chunk
 // (decoded and encoded) at a time.
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 
@@ -8,9 +9,39 @@
 #include "cubed/core/error.hpp"
 #include "cubed/core/size.hpp"
 #include "cubed/storage/codecs/codec.hpp"
+#include "cubed/storage/local_store.hpp"
 #include "cubed/storage/zarr/zarr_array.hpp"
 
 namespace cubed::cli {
+namespace {
+
+// Where a location is, comparable across spellings: the resolved folder of a
+// local path ("a/../a/" is "a", symlinks followed), or the store and key
+// prefix of any other store.
+std::string location_id(const storage::StorePath& where) {
+  if (const auto* local = dynamic_cast<const storage::LocalStore*>(where.store.get())) {
+    std::error_code ec;
+    std::filesystem::path full = std::filesystem::absolute(local->root() / where.path, ec);
+    if (!ec) full = std::filesystem::weakly_canonical(full, ec);
+    std::string id = "file:" + (ec ? (local->root() / where.path).generic_string() : full.generic_string());
+    while (id.size() > 6 && id.back() == '/') id.pop_back();
+    return id;
+  }
+  return "store:" + std::to_string(reinterpret_cast<std::uintptr_t>(where.store.get())) + ":" + where.path;
+}
+
+// Creating DST (which erases it with --overwrite) must not touch SRC.
+void check_not_overlapping(const storage::StorePath& source, const storage::StorePath& target) {
+  const std::string src = location_id(source);
+  const std::string dst = location_id(target);
+  if (src == dst) throw InvalidArgumentError("SRC and DST are the same array ('" + source.describe() + "')");
+  if (src.compare(0, dst.size() + 1, dst + "/") == 0) {
+    throw InvalidArgumentError("SRC '" + source.describe() + "' is inside DST '" + target.describe() +
+                               "'; refusing to replace it");
+  }
+}
+
+}  // namespace
 
 const char* const kCopyUsage =
     "usage: cubed copy SRC DST [--compressor SPEC] [--allowed-mem SIZE] [--work-dir DIR] [--overwrite]\n\n"
@@ -47,7 +78,12 @@ int run_copy(const std::vector<std::string>& args) {
                             " exceeds allowed_mem " + format_size(allowed) + " (reserved_mem " +
                             format_size(reserved) + ", chunk " + format_size(chunk) + ")");
   }
-  auto target = storage::ZarrArray::create(storage::open_store_path(parsed.positional()[1]), meta,
+  const storage::StorePath target_path = storage::open_store_path(parsed.positional()[1]);
+  check_not_overlapping(source.location(), target_path);
+  if (!parsed.flag("--overwrite") && storage::node_kind(target_path) != storage::NodeKind::kNone) {
+    throw InvalidArgumentError("'" + target_path.describe() + "' already exists (use --overwrite to replace it)");
+  }
+  auto target = storage::ZarrArray::create(target_path, meta,
                                            {.overwrite = parsed.flag("--overwrite"),
                                             .defer_metadata = true,
                                             .attributes_json = source.attributes_json()});

@@ -40,7 +40,7 @@ std::string one_line(std::string s) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
-    print_usage(stderr);
+    std::fprintf(stderr, "error: no command given\n(run 'cubed --help' for the list of commands)\n");
     return 2;
   }
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

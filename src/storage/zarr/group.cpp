@@ -20,7 +20,7 @@ void create_group(const StorePath& where, const std::string& attributes_json) {
       throw InvalidArgumentError(std::string("group attributes are not valid JSON: ") + e.what());
     }
     if (!attrs.is_object()) throw InvalidArgumentError("group attributes must be a JSON object");
-    where.store->set(where.key(".zattrs"), std::string_view(attrs.dump(4) + "\n"));
+    where.store->set(where.key(".zattrs"), std::string_view(attrs.dump(4, ' ', /*ensure_ascii=*/true) + "\n"));
   }
 }
 

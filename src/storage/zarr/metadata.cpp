@@ -61,7 +61,15 @@ std::optional<Scalar> parse_fill(const Json& v, DType dtype, std::string_view wh
     } else if (v.is_number_integer()) {
       s = Scalar(v.get<std::int64_t>());
     } else if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>()) {
-      s = Scalar(static_cast<std::int64_t>(v.get<double>()));
+      // Converting a double outside the target's range is undefined: check first.
+      const double d = v.get<double>();
+      if (d >= -0x1p63 && d < 0x1p63) {
+        s = Scalar(static_cast<std::int64_t>(d));
+      } else if (d >= 0 && d < 0x1p64) {
+        s = Scalar(static_cast<std::uint64_t>(d));
+      } else {
+        bad(where, "fill_value " + v.dump() + " is out of range for dtype " + std::string(dtype_name(dtype)));
+      }
     } else if (v.is_boolean()) {
       s = Scalar(std::int64_t{v.get<bool>() ? 1 : 0});
     } else {
@@ -71,7 +79,8 @@ std::optional<Scalar> parse_fill(const Json& v, DType dtype, std::string_view wh
     std::uint8_t buffer[16];
     s.store(dtype, buffer);
     Scalar back = Scalar::load(dtype, buffer);
-    bool same = s.kind() == Scalar::Kind::kUInt ? back.as_uint() == s.as_uint() && back.as_int() >= 0
+    bool same = s.kind() == Scalar::Kind::kUInt ? back.as_uint() == s.as_uint() &&
+                                                      (is_unsigned_integer(dtype) || back.as_int() >= 0)
                                                 : back.as_int() == s.as_int() &&
                                                       (back.kind() != Scalar::Kind::kUInt || s.as_int() >= 0);
     if (!same) bad(where, "fill_value " + v.dump() + " is out of range for dtype " + std::string(dtype_name(dtype)));
@@ -121,7 +130,7 @@ ArrayMetadata parse_zarray(std::string_view text, std::string_view where) {
   }
   if (!j.is_object()) bad(where, "expected a JSON object, got " + std::string(j.type_name()));
   const Json& format = field(j, "zarr_format", where);
-  if (!format.is_number_integer() || format.get<int>() != 2) {
+  if (!format.is_number_integer() || format != 2) {
     bad(where, "unsupported zarr_format " + format.dump() + " (expected 2)");
   }
   ArrayMetadata m;

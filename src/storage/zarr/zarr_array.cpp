@@ -23,6 +23,26 @@ Shape reversed(Shape s) {
   return s;
 }
 
+// Throws InvalidArgumentError when the array or one chunk has more bytes than
+// an int64 counts (the sizes every reader and the memory model compute).
+void check_byte_sizes(const ArrayMetadata& meta) {
+  auto fits = [&](const Shape& s) {
+    std::int64_t n = item_size(meta.dtype);
+    for (std::int64_t d : s) {
+      if (d != 0 && n > INT64_MAX / d) return false;
+      n *= d;
+    }
+    return true;
+  };
+  const std::string type = " of " + std::string(dtype_name(meta.dtype));
+  if (!fits(meta.shape)) {
+    throw InvalidArgumentError("shape " + shape_to_string(meta.shape) + type + " is too large (over 2^63 bytes)");
+  }
+  if (!fits(meta.chunks)) {
+    throw InvalidArgumentError("chunks " + shape_to_string(meta.chunks) + type + " are too large (over 2^63 bytes)");
+  }
+}
+
 }  // namespace
 
 struct ZarrArray::Impl {
@@ -47,6 +67,7 @@ ZarrArray ZarrArray::open(const StorePath& where) {
   ChunkGrid grid;
   try {
     grid = meta.grid();
+    check_byte_sizes(meta);
   } catch (const InvalidArgumentError& e) {
     throw MetadataError(describe + ": " + e.what());
   }
@@ -55,6 +76,7 @@ ZarrArray ZarrArray::open(const StorePath& where) {
 
 ZarrArray ZarrArray::create(const StorePath& where, ArrayMetadata meta, const CreateOptions& options) {
   ChunkGrid grid = meta.grid();  // validates chunks against shape
+  check_byte_sizes(meta);
   if (meta.dimension_separator != '.' && meta.dimension_separator != '/') {
     throw InvalidArgumentError("invalid dimension_separator '" + std::string(1, meta.dimension_separator) +
                                "' (expected '.' or '/')");
@@ -84,7 +106,7 @@ ZarrArray ZarrArray::create(const StorePath& where, ArrayMetadata meta, const Cr
       throw InvalidArgumentError(std::string("attributes are not valid JSON: ") + e.what());
     }
     if (!attrs.is_object()) throw InvalidArgumentError("attributes must be a JSON object");
-    where.store->set(where.key(".zattrs"), std::string_view(attrs.dump(4) + "\n"));
+    where.store->set(where.key(".zattrs"), std::string_view(attrs.dump(4, ' ', /*ensure_ascii=*/true) + "\n"));
   }
   if (!options.defer_metadata) array.commit();
   return array;

@@ -1,0 +1,16 @@
+#pragma once
+/// Umbrella header for users of cubed-cpp (not included by the library).
+#include "cubed/core/chunk_grid.hpp"
+#include "cubed/core/dtype.hpp"
+#include "cubed/core/error.hpp"
+#include "cubed/core/memory.hpp"
+#include "cubed/core/ndbuffer.hpp"
+#include "cubed/core/scalar.hpp"
+#include "cubed/core/shape.hpp"
+#include "cubed/core/size.hpp"
+#include "cubed/storage/codecs/codec.hpp"
+#include "cubed/storage/local_store.hpp"
+#include "cubed/storage/memory_store.hpp"
+#include "cubed/storage/store.hpp"
+#include "cubed/storage/zarr/metadata.hpp"
+#include "cubed/storage/zarr/zarr_array.hpp"

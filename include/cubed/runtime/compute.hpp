@@ -1,0 +1,62 @@
+#pragma once
+/// Running plans: compute() returns results in memory, to_zarr() / store()
+/// write them to Zarr arrays. Each call builds one plan for all the arrays it
+/// is given (shared work is done once), validates it (nothing runs and
+/// nothing is written when any operation exceeds allowed_mem), runs it on
+/// the chosen executor, and removes its intermediate arrays afterwards.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cubed/array/array.hpp"
+#include "cubed/plan/plan.hpp"
+#include "cubed/runtime/executor.hpp"
+
+namespace cubed {
+
+struct ComputeOptions {
+  /// An executor object; wins over `executor_name` and the spec's executor.
+  std::shared_ptr<Executor> executor;
+  /// An executor by name ("single-threaded"); empty: the spec's.
+  std::string executor_name;
+  /// Keep the intermediate arrays of the computation (for inspection).
+  bool keep_intermediates = false;
+};
+
+/// What a computation did, for --stats and tests.
+struct ComputeReport {
+  PlanStats stats;
+  /// Per operation: the largest measured peak memory of its tasks
+  /// (reserved_mem not included; add it to compare with projected_mem).
+  std::vector<std::int64_t> measured_peak_mem;
+  std::vector<std::int64_t> projected_mem;  ///< per operation, reserved_mem included
+  std::vector<std::string> operation_names;
+};
+
+/// Computes one array into memory.
+NDBuffer compute(const Array& array, const ComputeOptions& options = {}, ComputeReport* report = nullptr);
+/// Computes several arrays of one plan, sharing their common work.
+std::vector<NDBuffer> compute(const std::vector<Array>& arrays, const ComputeOptions& options = {},
+                              ComputeReport* report = nullptr);
+
+struct StoreOptions {
+  storage::CodecPtr compressor = storage::default_codec();
+  bool overwrite = false;
+  std::string attributes_json;
+};
+/// Writes an array to a Zarr v2 array at `path` (its chunks). The `.zarray`
+/// is written last. Throws InvalidArgumentError when the path exists and
+/// overwrite is false, before anything runs.
+void to_zarr(const Array& array, const std::string& path, const StoreOptions& store_options = {},
+             const ComputeOptions& options = {}, ComputeReport* report = nullptr);
+/// Writes several arrays in one plan.
+void store(const std::vector<Array>& arrays, const std::vector<std::string>& paths,
+           const StoreOptions& store_options = {}, const ComputeOptions& options = {},
+           ComputeReport* report = nullptr);
+
+/// Runs a built plan (the general form of the functions above) and returns
+/// the in-memory results of outputs without a target (empty buffers for the
+/// others).
+std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& options, ComputeReport* report);
+
+}  // namespace cubed

@@ -1,0 +1,49 @@
+#pragma once
+/// Executors run a plan's tasks. A task is plain data, (operation index,
+/// task index), so that any thread, process or machine can run it; the
+/// executor only decides when and where.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cubed {
+
+/// What one task reports back.
+struct TaskResult {
+  std::int64_t measured_peak_mem = 0;  ///< counted bytes above the task's start
+  double seconds = 0;
+};
+
+/// The runtime's view of a plan, given to executors.
+class ExecutionPlan {
+ public:
+  virtual ~ExecutionPlan() = default;
+  virtual int num_operations() const = 0;
+  /// Operations this one reads (all indices smaller than op).
+  virtual const std::vector<int>& dependencies(int op) const = 0;
+  virtual std::int64_t num_tasks(int op) const = 0;
+  /// Prepares an operation's output (creates its array). Call once, before
+  /// its first task.
+  virtual void begin_operation(int op) = 0;
+  /// Runs task `index` (C-order index in the operation's task grid). Thread
+  /// safe. Throws the task's error, wrapped with the operation and task.
+  virtual TaskResult run_task(int op, std::int64_t index) = 0;
+  /// Marks an operation complete (writes its metadata). Call once, after
+  /// all its tasks succeeded.
+  virtual void end_operation(int op) = 0;
+};
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual std::string name() const = 0;
+  /// Runs every operation in dependency order. Throws the first error.
+  virtual void execute(ExecutionPlan& plan) = 0;
+};
+
+/// Makes an executor from its name: "single-threaded". Throws
+/// InvalidArgumentError naming an unknown executor.
+std::shared_ptr<Executor> make_executor(const std::string& name);
+
+}  // namespace cubed

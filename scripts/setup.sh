@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what cubed-cpp needs on Debian 12 (Debian packages only) and builds
+# it in build/ (Release). Safe to run again: apt-get and the build are
+# incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  # build
+  g++ cmake ninja-build pkg-config
+  # libraries
+  libblosc-dev libzstd-dev liblz4-dev zlib1g-dev libbz2-dev liblzma-dev nlohmann-json3-dev libfmt-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev time
+  # interoperability peers (tests only; the engine never uses them)
+  python3 python3-numpy python3-zarr python3-numcodecs gdal-bin python3-gdal
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j "$(nproc)"

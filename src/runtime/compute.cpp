@@ -1,0 +1,231 @@
+#include "cubed/runtime/compute.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <unistd.h>
+
+#include "cubed/core/error.hpp"
+#include "cubed/core/memory.hpp"
+#include "cubed/storage/zarr/zarr_array.hpp"
+
+namespace cubed {
+namespace {
+
+Shape unravel(std::int64_t index, const Shape& grid) {
+  Shape coords(grid.size());
+  for (int d = static_cast<int>(grid.size()) - 1; d >= 0; --d) {
+    coords[d] = index % grid[d];
+    index /= grid[d];
+  }
+  return coords;
+}
+
+// A folder of its own per computation under work_dir.
+std::string new_computation_folder(const std::string& work_dir) {
+  static std::atomic<int> counter{0};
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  std::string id = "cubed-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) +
+                   "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  std::string base = work_dir;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  return base + "/" + id;
+}
+
+class PlanRunner final : public ExecutionPlan, public ChunkContext {
+ public:
+  PlanRunner(const Plan& plan, std::string folder) : plan_(plan), folder_(std::move(folder)) {
+    const auto& ops = plan_.operations();
+    arrays_.resize(ops.size());
+    peaks_.assign(ops.size(), 0);
+    for (std::size_t i = 0; i < ops.size(); ++i) op_of_[ops[i].node.get()] = static_cast<int>(i);
+  }
+
+  int num_operations() const override { return static_cast<int>(plan_.operations().size()); }
+  const std::vector<int>& dependencies(int op) const override { return plan_.operations()[op].dependencies; }
+  std::int64_t num_tasks(int op) const override { return plan_.operations()[op].num_tasks; }
+
+  void begin_operation(int op) override {
+    const PlanOperation& p = plan_.operations()[op];
+    const ArrayNode& node = *p.node;
+    storage::ArrayMetadata meta;
+    meta.shape = node.shape();
+    meta.chunks = node.chunks();
+    meta.dtype = node.dtype;
+    meta.fill_value = Scalar(0);
+    storage::CreateOptions create{.overwrite = true, .defer_metadata = true, .attributes_json = ""};
+    storage::StorePath where;
+    if (p.target) {
+      where = p.target->location;
+      meta.compressor = p.target->compressor;
+      create.overwrite = p.target->overwrite;
+      create.attributes_json = p.target->attributes_json;
+    } else {
+      where = storage::open_store_path(folder_ + "/" + node.name + ".zarr");
+      meta.compressor = node.spec->intermediate_compressor();
+    }
+    std::lock_guard lock(mutex_);
+    arrays_[op] = storage::ZarrArray::create(where, meta, create);
+  }
+
+  TaskResult run_task(int op, std::int64_t index) override {
+    const PlanOperation& p = plan_.operations()[op];
+    const Shape task = unravel(index, p.task_grid);
+    auto start = std::chrono::steady_clock::now();
+    TaskResult result;
+    try {
+      PeakMemoryScope scope;
+      p.node->op->run_task(*p.node, task, *this);
+      result.measured_peak_mem = scope.peak();
+    } catch (const Error& e) {
+      throw_error(e.kind(), describe_task(p, task) + ": " + e.what());
+    } catch (const std::bad_alloc&) {
+      throw ExecutorError(describe_task(p, task) + ": out of memory");
+    } catch (const std::exception& e) {
+      throw ExecutorError(describe_task(p, task) + ": " + e.what());
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::lock_guard lock(mutex_);
+    peaks_[op] = std::max(peaks_[op], result.measured_peak_mem);
+    return result;
+  }
+
+  void end_operation(int op) override { array(op).commit(); }
+
+  NDBuffer read_chunk(const ArrayNode& node, const Shape& coords) override {
+    auto it = op_of_.find(&node);
+    if (it != op_of_.end()) return array(it->second).read_chunk(coords);
+    return node.op->compute_chunk(node, coords, *this);
+  }
+
+  void write_chunk(const ArrayNode& node, const Shape& coords, const NDBuffer& data) override {
+    auto it = op_of_.find(&node);
+    if (it == op_of_.end()) throw InternalError("write to array " + node.name + ", which the plan does not store");
+    array(it->second).write_chunk(coords, data);
+  }
+
+  /// The whole array of a node, in memory.
+  NDBuffer read_all(const NodePtr& node) {
+    auto it = op_of_.find(node.get());
+    if (it != op_of_.end()) return array(it->second).read_all();
+    NDBuffer out(node->dtype, node->shape());
+    for_each_index(node->grid.grid_shape(), [&](const Shape& coords) {
+      NDBuffer chunk = read_chunk(*node, coords);
+      copy_region(chunk, Shape(coords.size(), 0), out, node->grid.chunk_origin(coords), chunk.shape());
+    });
+    return out;
+  }
+
+  const std::vector<std::int64_t>& peaks() const { return peaks_; }
+
+ private:
+  const storage::ZarrArray& array(int op) {
+    std::lock_guard lock(mutex_);
+    if (!arrays_[op]) throw InternalError("operation " + std::to_string(op) + " read before it began");
+    return *arrays_[op];
+  }
+
+  static std::string describe_task(const PlanOperation& p, const Shape& task) {
+    return "operation '" + p.node->op->function_name() + "' (" + p.node->name + "), task " + shape_to_string(task);
+  }
+
+  const Plan& plan_;
+  std::string folder_;
+  std::map<const ArrayNode*, int> op_of_;
+  std::vector<std::optional<storage::ZarrArray>> arrays_;
+  std::vector<std::int64_t> peaks_;
+  std::mutex mutex_;
+};
+
+std::shared_ptr<Executor> choose_executor(const ComputeOptions& options, const Spec& spec) {
+  if (options.executor) return options.executor;
+  return make_executor(options.executor_name.empty() ? spec.executor() : options.executor_name);
+}
+
+void remove_folder(const std::string& folder) {
+  try {
+    storage::StorePath where = storage::open_store_path(folder);
+    where.store->erase_prefix(where.path);
+  } catch (const std::exception&) {
+    // Cleaning up is best effort; the results are already safe.
+  }
+}
+
+}  // namespace
+
+std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& options, ComputeReport* report) {
+  plan.validate();
+  // Targets must be writable before anything runs.
+  for (const PlanOperation& op : plan.operations()) {
+    if (!op.target) continue;
+    storage::NodeKind kind = storage::node_kind(op.target->location);
+    bool occupied = kind != storage::NodeKind::kNone || !op.target->location.store->list(op.target->location.path).empty();
+    if (occupied && !op.target->overwrite) {
+      throw InvalidArgumentError("'" + op.target->location.describe() + "' already exists (use overwrite to replace it)");
+    }
+    if (occupied && kind == storage::NodeKind::kNone) {
+      throw InvalidArgumentError("'" + op.target->location.describe() +
+                                 "' exists and is not a Zarr array or group; refusing to write there");
+    }
+  }
+  std::shared_ptr<Executor> executor = choose_executor(options, *plan.spec());
+  const std::string folder = new_computation_folder(plan.spec()->work_dir());
+  PlanRunner runner(plan, folder);
+  std::vector<NDBuffer> results(plan.outputs().size());
+  try {
+    executor->execute(runner);
+    for (std::size_t i = 0; i < plan.outputs().size(); ++i) {
+      if (!plan.outputs()[i].target) results[i] = runner.read_all(plan.outputs()[i].array.node());
+    }
+  } catch (...) {
+    if (!options.keep_intermediates) remove_folder(folder);
+    throw;
+  }
+  if (!options.keep_intermediates) remove_folder(folder);
+  if (report) {
+    report->stats = plan.stats();
+    report->measured_peak_mem = runner.peaks();
+    report->projected_mem.clear();
+    report->operation_names.clear();
+    for (const PlanOperation& op : plan.operations()) {
+      report->projected_mem.push_back(op.projected_mem);
+      report->operation_names.push_back(op.node->op->function_name());
+    }
+  }
+  return results;
+}
+
+std::vector<NDBuffer> compute(const std::vector<Array>& arrays, const ComputeOptions& options, ComputeReport* report) {
+  std::vector<Plan::Output> outputs;
+  for (const Array& a : arrays) outputs.push_back({a, std::nullopt});
+  return execute_plan(Plan::build(outputs), options, report);
+}
+
+NDBuffer compute(const Array& array, const ComputeOptions& options, ComputeReport* report) {
+  return std::move(compute(std::vector<Array>{array}, options, report)[0]);
+}
+
+void store(const std::vector<Array>& arrays, const std::vector<std::string>& paths, const StoreOptions& store_options,
+           const ComputeOptions& options, ComputeReport* report) {
+  if (arrays.size() != paths.size()) {
+    throw InvalidArgumentError("store: " + std::to_string(arrays.size()) + " arrays but " +
+                               std::to_string(paths.size()) + " paths");
+  }
+  std::vector<Plan::Output> outputs;
+  for (std::size_t i = 0; i < arrays.size(); ++i) {
+    OutputTarget target{storage::open_store_path(paths[i]), store_options.compressor, store_options.overwrite,
+                        store_options.attributes_json};
+    outputs.push_back({arrays[i], target});
+  }
+  execute_plan(Plan::build(outputs), options, report);
+}
+
+void to_zarr(const Array& array, const std::string& path, const StoreOptions& store_options,
+             const ComputeOptions& options, ComputeReport* report) {
+  store({array}, {path}, store_options, options, report);
+}
+
+}  // namespace cubed
