@@ -14,10 +14,6 @@ Spec::Spec(SpecOptions options) : options_(std::move(options)) {
   if (options_.reserved_mem < 0) {
     throw InvalidArgumentError("reserved_mem must not be negative, got " + std::to_string(options_.reserved_mem));
   }
-  if (options_.reserved_mem >= options_.allowed_mem) {
-    throw InvalidArgumentError("reserved_mem (" + format_size(options_.reserved_mem) +
-                               ") must be less than allowed_mem (" + format_size(options_.allowed_mem) + ")");
-  }
   if (options_.work_dir.empty()) {
     options_.work_dir = (std::filesystem::temp_directory_path() / "cubed-work").string();
   }

@@ -144,7 +144,8 @@ void Plan::validate() const {
   for (const PlanOperation& op : operations_) {
     if (!op.over_budget()) continue;
     throw MemoryBudgetError("operation '" + op.node->op->function_name() + "' (" + op.node->name + ", chunks " +
-                            shape_to_string(op.node->chunks()) + "): projected memory per task " +
+                            shape_to_string(op.node->chunks()) + ", chunk " + format_size(op.node->chunk_nbytes()) +
+                            "): projected memory per task " +
                             format_size(op.projected_mem) + " exceeds allowed_mem " + format_size(op.allowed_mem) +
                             " (reserved_mem " + format_size(op.reserved_mem) +
                             "); use smaller chunks or raise allowed_mem");

@@ -20,7 +20,11 @@ class ZarrSourceOp final : public Operation {
     std::int64_t transpose = array_.metadata().order == storage::Order::kF ? self.chunk_nbytes() : 0;
     return stored_chunk_memory(self.chunk_nbytes(), array_.metadata().compressor) + transpose;
   }
-  const storage::ZarrArray& array() const { return array_; }
+  // Materialised (copied to a target), a task reads its chunk and writes it.
+  std::int64_t task_memory(const ArrayNode& self) const override {
+    return read_memory(self) + write_memory(self);
+  }
+  std::string storage_location() const override { return array_.location().describe(); }
 
  private:
   storage::ZarrArray array_;
@@ -40,6 +44,9 @@ class VirtualOp final : public Operation {
     return chunk;
   }
   std::int64_t read_memory(const ArrayNode& self) const override { return self.chunk_nbytes(); }
+  std::int64_t task_memory(const ArrayNode& self) const override {
+    return read_memory(self) + write_memory(self);
+  }
 
  private:
   std::string name_;

@@ -2,8 +2,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 #include <unistd.h>
@@ -35,6 +38,18 @@ std::string new_computation_folder(const std::string& work_dir) {
   return base + "/" + id;
 }
 
+// True when every element of `data` has the fill value's bytes.
+bool all_fill(const NDBuffer& data, const std::optional<Scalar>& fill) {
+  const std::int64_t item = item_size(data.dtype());
+  std::uint8_t pattern[16] = {};
+  fill.value_or(Scalar(0)).store(data.dtype(), pattern);
+  const std::uint8_t* p = data.data();
+  for (std::int64_t i = 0; i < data.size(); ++i, p += item) {
+    if (std::memcmp(p, pattern, static_cast<std::size_t>(item)) != 0) return false;
+  }
+  return true;
+}
+
 class PlanRunner final : public ExecutionPlan, public ChunkContext {
  public:
   PlanRunner(const Plan& plan, std::string folder) : plan_(plan), folder_(std::move(folder)) {
@@ -63,6 +78,10 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
       meta.compressor = p.target->compressor;
       create.overwrite = p.target->overwrite;
       create.attributes_json = p.target->attributes_json;
+      meta.fill_value = p.target->fill_value;
+      meta.order = p.target->order;
+      meta.endian = p.target->endian;
+      meta.dimension_separator = p.target->dimension_separator;
     } else {
       where = storage::open_store_path(folder_ + "/" + node.name + ".zarr");
       meta.compressor = node.spec->intermediate_compressor();
@@ -104,6 +123,8 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
   void write_chunk(const ArrayNode& node, const Shape& coords, const NDBuffer& data) override {
     auto it = op_of_.find(&node);
     if (it == op_of_.end()) throw InternalError("write to array " + node.name + ", which the plan does not store");
+    const PlanOperation& p = plan_.operations()[it->second];
+    if (p.target && !p.target->write_empty_chunks && all_fill(data, p.target->fill_value)) return;
     array(it->second).write_chunk(coords, data);
   }
 
@@ -140,6 +161,57 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
   std::mutex mutex_;
 };
 
+// A location in a canonical spelling, so that "a/../a.zarr/" and "a.zarr"
+// compare equal.
+std::string canonical_location(const std::string& where) {
+  if (where.find("://") != std::string::npos) return where;
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(where, ec), ec);
+  std::string s = ec ? where : canonical.string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+bool is_inside(const std::string& inner, const std::string& outer) {
+  return inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 && inner[outer.size()] == '/';
+}
+
+// Refuses targets that are, contain or lie inside an input array of the plan:
+// writing them would destroy the data being read.
+void check_targets_against_inputs(const Plan& plan) {
+  std::vector<std::string> inputs;
+  std::set<const ArrayNode*> seen;
+  std::function<void(const NodePtr&)> walk = [&](const NodePtr& node) {
+    if (!seen.insert(node.get()).second) return;
+    std::string where = node->op->storage_location();
+    if (!where.empty()) inputs.push_back(where);
+    for (const NodePtr& input : node->op->inputs()) walk(input);
+  };
+  for (const auto& output : plan.outputs()) walk(output.array.node());
+  for (const PlanOperation& op : plan.operations()) {
+    if (!op.target) continue;
+    const std::string target = canonical_location(op.target->location.describe());
+    for (const std::string& input : inputs) {
+      const std::string source = canonical_location(input);
+      if (source == target) {
+        throw InvalidArgumentError("cannot write '" + op.target->location.describe() + "': it is the same array as input '" +
+                                   input + "'");
+      }
+      if (is_inside(source, target) || is_inside(target, source)) {
+        throw InvalidArgumentError("cannot write '" + op.target->location.describe() + "': input '" + input +
+                                   "' is inside it, or it is inside the input");
+      }
+    }
+  }
+}
+
+void prepare_work_dir(const std::string& work_dir) {
+  if (work_dir.find("://") != std::string::npos) return;
+  std::error_code ec;
+  std::filesystem::create_directories(work_dir, ec);
+  if (ec) throw StorageError("cannot create work dir '" + work_dir + "': " + ec.message());
+}
+
 std::shared_ptr<Executor> choose_executor(const ComputeOptions& options, const Spec& spec) {
   if (options.executor) return options.executor;
   return make_executor(options.executor_name.empty() ? spec.executor() : options.executor_name);
@@ -158,20 +230,23 @@ void remove_folder(const std::string& folder) {
 
 std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& options, ComputeReport* report) {
   plan.validate();
+  check_targets_against_inputs(plan);
   // Targets must be writable before anything runs.
   for (const PlanOperation& op : plan.operations()) {
     if (!op.target) continue;
     storage::NodeKind kind = storage::node_kind(op.target->location);
     bool occupied = kind != storage::NodeKind::kNone || !op.target->location.store->list(op.target->location.path).empty();
-    if (occupied && !op.target->overwrite) {
-      throw InvalidArgumentError("'" + op.target->location.describe() + "' already exists (use overwrite to replace it)");
-    }
     if (occupied && kind == storage::NodeKind::kNone) {
       throw InvalidArgumentError("'" + op.target->location.describe() +
                                  "' exists and is not a Zarr array or group; refusing to write there");
     }
+    if (occupied && !op.target->overwrite) {
+      throw InvalidArgumentError("'" + op.target->location.describe() +
+                                 "' already exists (use --overwrite, or StoreOptions::overwrite, to replace it)");
+    }
   }
   std::shared_ptr<Executor> executor = choose_executor(options, *plan.spec());
+  prepare_work_dir(plan.spec()->work_dir());
   const std::string folder = new_computation_folder(plan.spec()->work_dir());
   PlanRunner runner(plan, folder);
   std::vector<NDBuffer> results(plan.outputs().size());
@@ -217,7 +292,8 @@ void store(const std::vector<Array>& arrays, const std::vector<std::string>& pat
   std::vector<Plan::Output> outputs;
   for (std::size_t i = 0; i < arrays.size(); ++i) {
     OutputTarget target{storage::open_store_path(paths[i]), store_options.compressor, store_options.overwrite,
-                        store_options.attributes_json};
+                        store_options.attributes_json, store_options.fill_value, store_options.write_empty_chunks,
+                        store_options.order, store_options.endian, store_options.dimension_separator};
     outputs.push_back({arrays[i], target});
   }
   execute_plan(Plan::build(outputs), options, report);

@@ -82,8 +82,15 @@ std::optional<Bytes> LocalStore::get(std::string_view key) const {
   data.resize(expected);
   std::size_t done = 0;
   while (true) {
-    if (done == data.size()) data.resize(std::max<std::size_t>(data.size() * 2, 4096));
-    ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+    // Read into the buffer sized from fstat; only a file that grew since
+    // then needs more room (a probe byte tells, without doubling the buffer).
+    std::uint8_t probe;
+    bool full = done == data.size();
+    ssize_t n = full ? ::read(fd, &probe, 1) : ::read(fd, data.data() + done, data.size() - done);
+    if (full && n == 1) {
+      data.resize(data.size() + std::max<std::size_t>(data.size(), 4096));
+      data[done] = probe;
+    }
     if (n < 0) {
       if (errno == EINTR) continue;
       fail("cannot read", path, errno);

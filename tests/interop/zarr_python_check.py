@@ -209,6 +209,10 @@ def check_entry(base, e):
         problem(name, "fill_value %r is not of the array's kind %s" % (z.fill_value, z.dtype))
     if "attributes" in e and dict(z.attrs) != e["attributes"]:
         problem(name, "attributes %r, expected %r" % (dict(z.attrs), e["attributes"]))
+    if "max_nchunks_initialized" in e:
+        stored = sum(1 for k in chunk_keys(z.shape, z.chunks, sep) if os.path.isfile(os.path.join(folder, k)))
+        if stored > e["max_nchunks_initialized"]:
+            problem(name, "%d chunks stored, expected at most %d" % (stored, e["max_nchunks_initialized"]))
     if "nchunks_initialized" in e:
         stored = sum(1 for k in chunk_keys(z.shape, z.chunks, sep) if os.path.isfile(os.path.join(folder, k)))
         if stored != e["nchunks_initialized"]:

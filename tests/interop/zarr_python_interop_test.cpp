@@ -748,6 +748,10 @@ TEST_F(ZarrPythonInterop, CliInfoAndCopyAgreeWithZarrPython) {
     copy["path"] = target;
     copy["expected"] = (python_dir() / e["expected"].get<std::string>()).string();
     copy["compressor"] = Json{{"id", "zstd"}, {"level", 3}};
+    // `cubed copy` stores no chunk the source lacks, and drops stored chunks
+    // that hold only the fill value (zarr-python's write_empty_chunks=False).
+    copy["max_nchunks_initialized"] = e["nchunks_initialized"];
+    copy.erase("nchunks_initialized");
     entries.push_back(copy);
   }
   ASSERT_GE(entries.size(), 60u);

@@ -68,6 +68,8 @@ class Operation {
   virtual bool is_virtual() const { return false; }
   /// True when the node is already stored (Zarr inputs).
   virtual bool is_stored() const { return false; }
+  /// Where a stored node lives (StorePath::describe()), else "".
+  virtual std::string storage_location() const { return ""; }
 };
 
 struct ArrayNode {

@@ -25,8 +25,9 @@ struct SpecOptions {
 
 class Spec {
  public:
-  /// Throws InvalidArgumentError when reserved_mem >= allowed_mem or a size
-  /// is not positive.
+  /// Throws InvalidArgumentError when allowed_mem is not positive or
+  /// reserved_mem is negative. (reserved_mem >= allowed_mem is allowed here:
+  /// every plan is then refused by validation, which names the numbers.)
   explicit Spec(SpecOptions options = {});
   /// Sizes as text ("2GB", "100MB").
   static std::shared_ptr<const Spec> make(const std::string& work_dir, const std::string& allowed_mem = "2GB",

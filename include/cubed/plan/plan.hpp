@@ -15,6 +15,7 @@
 
 #include "cubed/array/array.hpp"
 #include "cubed/storage/store.hpp"
+#include "cubed/storage/zarr/metadata.hpp"
 
 namespace cubed {
 
@@ -24,6 +25,16 @@ struct OutputTarget {
   storage::CodecPtr compressor;  ///< nullptr: uncompressed
   bool overwrite = false;
   std::string attributes_json;
+  /// Fill value of the written array (nullopt: JSON null).
+  std::optional<Scalar> fill_value = Scalar(0);
+  /// When false, chunks whose every element equals the fill value are not
+  /// stored (they read back as the fill value), as zarr-python's
+  /// write_empty_chunks=False.
+  bool write_empty_chunks = true;
+  /// Layout of the stored chunks.
+  storage::Order order = storage::Order::kC;
+  Endian endian = Endian::kLittle;
+  char dimension_separator = '.';
 };
 
 struct PlanOperation {

@@ -5,6 +5,7 @@
 /// nothing is written when any operation exceeds allowed_mem), runs it on
 /// the chosen executor, and removes its intermediate arrays afterwards.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,12 @@ struct StoreOptions {
   storage::CodecPtr compressor = storage::default_codec();
   bool overwrite = false;
   std::string attributes_json;
+  std::optional<Scalar> fill_value = Scalar(0);
+  /// false: chunks equal to the fill value everywhere are not stored.
+  bool write_empty_chunks = true;
+  storage::Order order = storage::Order::kC;
+  Endian endian = Endian::kLittle;
+  char dimension_separator = '.';
 };
 /// Writes an array to a Zarr v2 array at `path` (its chunks). The `.zarray`
 /// is written last. Throws InvalidArgumentError when the path exists and
