@@ -1,19 +1,24 @@
-// Writes a 4000 x 3000 float64 Zarr v2 array (a smooth field with a little
-// structure, so that compressors have something to do) at the given path.
+// Writes a float64 Zarr v2 array holding a smooth field with some structure
+// (so that compressors have something to do) at the given path:
+//   make_demo_array PATH [ROWS COLS [CHUNK_ROWS CHUNK_COLS]]
+// Defaults: 4000 x 3000 in 500 x 500 chunks. Memory: one chunk at a time.
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cubed/cubed.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: make_demo_array PATH\n");
+  if (argc != 2 && argc != 4 && argc != 6) {
+    std::fprintf(stderr, "usage: make_demo_array PATH [ROWS COLS [CHUNK_ROWS CHUNK_COLS]]\n");
     return 2;
   }
   try {
     cubed::storage::ArrayMetadata meta;
     meta.shape = {4000, 3000};
     meta.chunks = {500, 500};
+    if (argc >= 4) meta.shape = {std::atoll(argv[2]), std::atoll(argv[3])};
+    if (argc == 6) meta.chunks = {std::atoll(argv[4]), std::atoll(argv[5])};
     meta.dtype = cubed::DType::kFloat64;
     meta.compressor = cubed::storage::default_codec();
     auto array = cubed::storage::ZarrArray::create(cubed::storage::open_store_path(argv[1]), meta,
@@ -32,7 +37,8 @@ int main(int argc, char** argv) {
       }
       array.write_chunk(coords, chunk);
     });
-    std::printf("wrote %s\n", argv[1]);
+    std::printf("wrote %s: %s float64 in chunks %s\n", argv[1], cubed::shape_to_string(meta.shape).c_str(),
+                cubed::shape_to_string(meta.chunks).c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -60,6 +60,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
   }
 
   int num_operations() const override { return static_cast<int>(plan_.operations().size()); }
+  std::int64_t allowed_mem() const override { return plan_.spec()->allowed_mem(); }
   const std::vector<int>& dependencies(int op) const override { return plan_.operations()[op].dependencies; }
   std::int64_t num_tasks(int op) const override { return plan_.operations()[op].num_tasks; }
 

@@ -20,6 +20,8 @@ class ExecutionPlan {
  public:
   virtual ~ExecutionPlan() = default;
   virtual int num_operations() const = 0;
+  /// The plan's allowed_mem per task (executors check their workers fit).
+  virtual std::int64_t allowed_mem() const = 0;
   /// Operations this one reads (all indices smaller than op).
   virtual const std::vector<int>& dependencies(int op) const = 0;
   virtual std::int64_t num_tasks(int op) const = 0;
@@ -42,7 +44,8 @@ class Executor {
   virtual void execute(ExecutionPlan& plan) = 0;
 };
 
-/// Makes an executor from its name: "single-threaded". Throws
+/// Makes an executor from its name: "single-threaded", "threads" or
+/// "threads:N" (N defaults to the number of cores). Throws
 /// InvalidArgumentError naming an unknown executor.
 std::shared_ptr<Executor> make_executor(const std::string& name);
 

@@ -1,0 +1,24 @@
+#pragma once
+/// The threads executor: N workers in one process run the tasks of each
+/// operation in parallel (operations in dependency order). Before running it
+/// refuses a plan whose N x allowed_mem exceeds the machine's memory.
+#include "cubed/runtime/executor.hpp"
+
+namespace cubed {
+
+class ThreadExecutor final : public Executor {
+ public:
+  /// `num_threads` <= 0: the number of cores.
+  explicit ThreadExecutor(int num_threads = 0);
+  std::string name() const override;
+  void execute(ExecutionPlan& plan) override;
+  int num_threads() const { return num_threads_; }
+
+ private:
+  int num_threads_;
+};
+
+/// Total physical memory of this machine in bytes.
+std::int64_t machine_memory();
+
+}  // namespace cubed

@@ -1,0 +1,274 @@
+// The function table of the expression language: every function of the
+// library by its Array API name. To add one, write one line in
+// builtin_functions() (and, if it needs more than a call, a small adapter
+// above it); signatures are written as in the Array API standard.
+#include <functional>
+
+#include "cubed/api/creation.hpp"
+#include "cubed/api/elementwise.hpp"
+#include "cubed/core/error.hpp"
+#include "cubed/expr/function_table.hpp"
+#include "cubed/primitives/rechunk.hpp"
+#include "scalar_ops.hpp"
+
+namespace cubed::expr {
+namespace {
+
+using kernels::BinaryOp;
+using kernels::UnaryOp;
+
+// ---- adapters ---------------------------------------------------------------------
+
+// f(x1, x2): arrays or numbers; two numbers give a number.
+Function binary(BinaryOp op, Array (*fn)(const Operand&, const Operand&)) {
+  return [op, fn](const CallArguments& args) -> Value {
+    const Value& a = args["x1"];
+    const Value& b = args["x2"];
+    if (a.is_scalar() && b.is_scalar()) return detail::scalar_binary(op, a.scalar(), b.scalar());
+    return fn(args.operand("x1"), args.operand("x2"));
+  };
+}
+
+// f(x): an array or a number.
+Function unary(UnaryOp op, Array (*fn)(const Array&)) {
+  return [op, fn](const CallArguments& args) -> Value {
+    const Value& x = args["x"];
+    if (x.is_scalar()) return detail::scalar_unary(op, x.scalar());
+    return fn(args.array("x"));
+  };
+}
+
+// A function the library does not have yet: a clear error instead of
+// "unknown function".
+Function not_available(const std::string& name) {
+  return [name](const CallArguments&) -> Value { throw NotImplementedError(name + " is not available yet"); };
+}
+
+// A 0-d array holding a number.
+Array scalar_array(const Scalar& value, DType dtype, const SpecPtr& spec) {
+  NDBuffer buffer(dtype, {});
+  value.store(dtype, buffer.data());
+  return cubed::asarray(std::move(buffer), AutoChunks{}, spec);
+}
+
+// The dtype numpy gives a Python number.
+DType number_dtype(const Scalar& s) { return s.natural_dtype(); }
+
+// ---- creation -----------------------------------------------------------------------
+
+Value full(const CallArguments& a) {
+  const Scalar& value = a.number("fill_value");
+  return cubed::full(a.shape("shape"), value, a.dtype("dtype").value_or(number_dtype(value)), a.chunks("chunks"),
+                     a.spec());
+}
+
+// zeros, ones, empty: float64 unless dtype is given.
+Function filled(Array (*fn)(const Shape&, DType, const ChunkSpec&, SpecPtr)) {
+  return [fn](const CallArguments& a) -> Value {
+    return fn(a.shape("shape"), a.dtype("dtype").value_or(kDefaultFloat), a.chunks("chunks"), a.spec());
+  };
+}
+
+Value arange(const CallArguments& a) {
+  Scalar start = a.number("start");
+  Scalar stop = start;
+  if (a["stop"].is_none()) {
+    start = Scalar(std::int64_t{0});
+  } else {
+    stop = a.number("stop");
+  }
+  return cubed::arange(start, stop, a.number("step"), a.dtype("dtype"), a.chunks("chunks"), a.spec());
+}
+
+Value linspace(const CallArguments& a) {
+  const std::int64_t num = a.integer("num");
+  return cubed::linspace(a.real("start"), a.real("stop"), num, a.boolean("endpoint"),
+                         a.dtype("dtype").value_or(kDefaultFloat), a.chunks("chunks"), a.spec());
+}
+
+Value eye(const CallArguments& a) {
+  return cubed::eye(a.integer("n_rows"), a.optional_integer("n_cols"), a.integer("k"),
+                    a.dtype("dtype").value_or(kDefaultFloat), a.chunks("chunks"), a.spec());
+}
+
+// Checks that nested tuples/lists are rectangular with the given shape and
+// collects their numbers in C order.
+void flatten(const CallArguments& a, const Value& v, std::size_t depth, const Shape& shape,
+             std::vector<Scalar>& out) {
+  const bool leaf = depth == shape.size();
+  if (v.is_scalar() && leaf) {
+    out.push_back(v.scalar());
+    return;
+  }
+  if (!v.is_scalar() && !v.is_sequence()) a.type_error("obj", "an array, a number or nested sequences of numbers");
+  if (leaf || !v.is_sequence() || static_cast<std::int64_t>(v.items().size()) != shape[depth]) {
+    throw InvalidArgumentError(a.function() + "(): the nested sequences are not rectangular (expected shape " +
+                               shape_to_string(shape) + ")");
+  }
+  for (const Value& item : v.items()) flatten(a, item, depth + 1, shape, out);
+}
+
+// The shape of nested sequences, from their first items.
+Shape nested_shape(const Value& obj) {
+  Shape shape;
+  const Value* v = &obj;
+  while (v->is_sequence()) {
+    shape.push_back(static_cast<std::int64_t>(v->items().size()));
+    if (v->items().empty()) break;
+    v = &v->items()[0];
+  }
+  return shape;
+}
+
+// The dtype numpy infers for Python numbers.
+DType infer_dtype(const std::vector<Scalar>& values) {
+  bool any_complex = false, any_float = false, any_int = false, any_uint = false, any_negative = false;
+  for (const Scalar& s : values) {
+    switch (s.kind()) {
+      case Scalar::Kind::kBool: break;
+      case Scalar::Kind::kInt:
+        any_int = true;
+        any_negative = any_negative || s.as_int() < 0;
+        break;
+      case Scalar::Kind::kUInt: any_uint = true; break;
+      case Scalar::Kind::kFloat: any_float = true; break;
+      case Scalar::Kind::kComplex: any_complex = true; break;
+    }
+  }
+  if (values.empty()) return kDefaultFloat;
+  if (any_complex) return DType::kComplex128;
+  if (any_float) return DType::kFloat64;
+  if (any_uint) return any_negative ? DType::kFloat64 : DType::kUInt64;
+  return any_int ? DType::kInt64 : DType::kBool;
+}
+
+Value asarray(const CallArguments& a) {
+  const Value& obj = a["obj"];
+  const std::optional<DType> dtype = a.dtype("dtype");
+  if (obj.is_array()) {
+    if (dtype && *dtype != obj.array().dtype()) return cubed::astype(obj.array(), *dtype);
+    return obj;
+  }
+  const Shape shape = nested_shape(obj);
+  std::vector<Scalar> values;
+  flatten(a, obj, 0, shape, values);
+  const DType dt = dtype.value_or(infer_dtype(values));
+  NDBuffer buffer(dt, shape);
+  for (std::size_t i = 0; i < values.size(); ++i) buffer.set(static_cast<std::int64_t>(i), values[i]);
+  return cubed::asarray(std::move(buffer), a.chunks("chunks"), a.spec());
+}
+
+// *_like(x, ...): x's shape, and x's dtype and chunks unless given.
+ChunkSpec like_chunks(const CallArguments& a) {
+  if (a["chunks"].is_none()) {
+    const Shape& c = a.array("x").chunks();
+    return std::vector<std::int64_t>(c.begin(), c.end());
+  }
+  return a.chunks("chunks");
+}
+
+Value full_like(const CallArguments& a) {
+  const Array& x = a.array("x");
+  return cubed::full(x.shape(), a.number("fill_value"), a.dtype("dtype").value_or(x.dtype()), like_chunks(a),
+                     a.spec());
+}
+
+Function filled_like(Array (*fn)(const Shape&, DType, const ChunkSpec&, SpecPtr)) {
+  return [fn](const CallArguments& a) -> Value {
+    const Array& x = a.array("x");
+    return fn(x.shape(), a.dtype("dtype").value_or(x.dtype()), like_chunks(a), a.spec());
+  };
+}
+
+// ---- conversion and chunks ---------------------------------------------------------
+
+Value astype(const CallArguments& a) {
+  const std::optional<DType> dtype = a.dtype("dtype");
+  if (!dtype) a.type_error("dtype", "a dtype");
+  if (a["x"].is_scalar()) return scalar_array(a.number("x"), *dtype, a.spec());
+  return cubed::astype(a.array("x"), *dtype);
+}
+
+// rechunk(x, chunks): an int, "auto", or one entry per axis (-1: the whole
+// axis, None: unchanged, "auto").
+Value rechunk(const CallArguments& a) {
+  const Array& x = a.array("x");
+  const Value& chunks = a["chunks"];
+  if (chunks.is_sequence()) {
+    std::vector<Value> items = chunks.items();
+    if (static_cast<int>(items.size()) != x.ndim()) {
+      throw InvalidArgumentError("rechunk(): chunks " + chunks.to_string() + " have " +
+                                 std::to_string(items.size()) + " entries but the array has " +
+                                 std::to_string(x.ndim()) + " axes");
+    }
+    for (std::size_t d = 0; d < items.size(); ++d) {
+      if (items[d].is_none()) items[d] = Scalar(x.chunks()[d]);
+    }
+    static const Signature kChunks("chunks");
+    CallArguments resolved(a.function(), kChunks, {Value::tuple(std::move(items))}, {true}, a.spec());
+    return cubed::rechunk(x, resolved.chunks("chunks"));
+  }
+  if (chunks.is_none()) return x;
+  return cubed::rechunk(x, a.chunks("chunks"));
+}
+
+}  // namespace
+
+const FunctionTable& builtin_functions() {
+  static const FunctionTable table = [] {
+    FunctionTable t;
+    // Elementwise (api/elementwise.hpp). Two numbers give a number.
+    t.add("abs", "x, /", unary(UnaryOp::kAbs, &cubed::abs));
+    t.add("add", "x1, x2, /", binary(BinaryOp::kAdd, &cubed::add));
+    t.add("bitwise_and", "x1, x2, /", binary(BinaryOp::kBitwiseAnd, &cubed::bitwise_and));
+    t.add("bitwise_invert", "x, /", unary(UnaryOp::kBitwiseInvert, &cubed::bitwise_invert));
+    t.add("bitwise_left_shift", "x1, x2, /", binary(BinaryOp::kBitwiseLeftShift, &cubed::bitwise_left_shift));
+    t.add("bitwise_or", "x1, x2, /", binary(BinaryOp::kBitwiseOr, &cubed::bitwise_or));
+    t.add("bitwise_right_shift", "x1, x2, /", binary(BinaryOp::kBitwiseRightShift, &cubed::bitwise_right_shift));
+    t.add("bitwise_xor", "x1, x2, /", binary(BinaryOp::kBitwiseXor, &cubed::bitwise_xor));
+    t.add("divide", "x1, x2, /", binary(BinaryOp::kDivide, &cubed::divide));
+    t.add("equal", "x1, x2, /", binary(BinaryOp::kEqual, &cubed::equal));
+    t.add("floor_divide", "x1, x2, /", binary(BinaryOp::kFloorDivide, &cubed::floor_divide));
+    t.add("greater", "x1, x2, /", binary(BinaryOp::kGreater, &cubed::greater));
+    t.add("greater_equal", "x1, x2, /", binary(BinaryOp::kGreaterEqual, &cubed::greater_equal));
+    t.add("less", "x1, x2, /", binary(BinaryOp::kLess, &cubed::less));
+    t.add("less_equal", "x1, x2, /", binary(BinaryOp::kLessEqual, &cubed::less_equal));
+    t.add("logical_and", "x1, x2, /", binary(BinaryOp::kLogicalAnd, &cubed::logical_and));
+    t.add("logical_not", "x, /", unary(UnaryOp::kLogicalNot, &cubed::logical_not));
+    t.add("logical_or", "x1, x2, /", binary(BinaryOp::kLogicalOr, &cubed::logical_or));
+    t.add("logical_xor", "x1, x2, /", binary(BinaryOp::kLogicalXor, &cubed::logical_xor));
+    t.add("maximum", "x1, x2, /", binary(BinaryOp::kMaximum, &cubed::maximum));
+    t.add("minimum", "x1, x2, /", binary(BinaryOp::kMinimum, &cubed::minimum));
+    t.add("multiply", "x1, x2, /", binary(BinaryOp::kMultiply, &cubed::multiply));
+    t.add("negative", "x, /", unary(UnaryOp::kNegative, &cubed::negative));
+    t.add("not_equal", "x1, x2, /", binary(BinaryOp::kNotEqual, &cubed::not_equal));
+    t.add("positive", "x, /", unary(UnaryOp::kPositive, &cubed::positive));
+    t.add("pow", "x1, x2, /", binary(BinaryOp::kPow, &cubed::pow));
+    t.add("remainder", "x1, x2, /", binary(BinaryOp::kRemainder, &cubed::remainder));
+    t.add("square", "x, /", unary(UnaryOp::kSquare, &cubed::square));
+    t.add("subtract", "x1, x2, /", binary(BinaryOp::kSubtract, &cubed::subtract));
+    // Data types.
+    t.add("astype", "x, dtype, /, *, copy=True", astype);
+    // Creation (api/creation.hpp); `chunks` as in Cubed.
+    t.add("arange", "start, /, stop=None, step=1, *, dtype=None, chunks='auto'", arange);
+    t.add("asarray", "obj, /, *, dtype=None, chunks='auto'", asarray);
+    t.add("empty", "shape, *, dtype=None, chunks='auto'", filled(&cubed::empty));
+    t.add("empty_like", "x, /, *, dtype=None, chunks=None", filled_like(&cubed::empty));
+    t.add("eye", "n_rows, n_cols=None, /, *, k=0, dtype=None, chunks='auto'", eye);
+    t.add("full", "shape, fill_value, *, dtype=None, chunks='auto'", full);
+    t.add("full_like", "x, /, fill_value, *, dtype=None, chunks=None", full_like);
+    t.add("linspace", "start, stop, /, num, *, dtype=None, endpoint=True, chunks='auto'", linspace);
+    t.add("ones", "shape, *, dtype=None, chunks='auto'", filled(&cubed::ones));
+    t.add("ones_like", "x, /, *, dtype=None, chunks=None", filled_like(&cubed::ones));
+    t.add("zeros", "shape, *, dtype=None, chunks='auto'", filled(&cubed::zeros));
+    t.add("zeros_like", "x, /, *, dtype=None, chunks=None", filled_like(&cubed::zeros));
+    // Chunks (primitives/rechunk.hpp).
+    t.add("rechunk", "x, /, chunks", rechunk);
+    // Linear algebra: `@` calls matmul.
+    t.add("matmul", "x1, x2, /", not_available("matmul"));
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace cubed::expr

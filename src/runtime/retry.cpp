@@ -1,0 +1,35 @@
+#include "cubed/runtime/retry.hpp"
+
+#include <exception>
+#include <string>
+
+#include "cubed/core/error.hpp"
+
+namespace cubed {
+namespace {
+
+bool is_transient(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kStorage:
+    case ErrorKind::kExecutor:
+    case ErrorKind::kInternal: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+TaskResult run_with_retries(ExecutionPlan& plan, int op, std::int64_t task, int retries) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return plan.run_task(op, task);
+    } catch (const Error& e) {
+      if (!is_transient(e.kind()) || attempt > retries) {
+        if (attempt == 1) throw;
+        throw_error(e.kind(), std::string(e.what()) + " (after " + std::to_string(attempt) + " attempts)");
+      }
+    }
+  }
+}
+
+}  // namespace cubed
