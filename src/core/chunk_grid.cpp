@@ -1,6 +1,7 @@
 #include "cubed/core/chunk_grid.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 #include "cubed/core/error.hpp"
@@ -19,7 +20,7 @@ ChunkGrid::ChunkGrid(Shape shape, Shape chunks) : shape_(std::move(shape)), chun
       throw InvalidArgumentError("chunks " + shape_to_string(chunks_) + " for shape " +
                                  shape_to_string(shape_) + ": chunk lengths must be >= 1");
     }
-    grid_shape_[i] = (shape_[i] + chunks_[i] - 1) / chunks_[i];
+    grid_shape_[i] = shape_[i] == 0 ? 0 : (shape_[i] - 1) / chunks_[i] + 1;  // no overflow near INT64_MAX
   }
 }
 
@@ -113,8 +114,9 @@ ChunkSpec parse_chunk_spec(std::string_view text) {
       values.push_back(0);
     } else {
       char* end = nullptr;
+      errno = 0;
       long long v = std::strtoll(part.c_str(), &end, 10);
-      if (part.empty() || *end != '\0' || v == 0 || v < -1) {
+      if (part.empty() || *end != '\0' || v == 0 || v < -1 || errno == ERANGE) {
         throw InvalidArgumentError("invalid chunks '" + std::string(text) +
                                    "' (expected lengths separated by commas, -1 for a whole axis, or auto)");
       }

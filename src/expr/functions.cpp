@@ -248,7 +248,7 @@ const FunctionTable& builtin_functions() {
     t.add("square", "x, /", unary(UnaryOp::kSquare, &cubed::square));
     t.add("subtract", "x1, x2, /", binary(BinaryOp::kSubtract, &cubed::subtract));
     // Data types.
-    t.add("astype", "x, dtype, /, *, copy=True", astype);
+    t.add("astype", "x, /, dtype, *, copy=True", astype);  // dtype may be a keyword, as in numpy
     // Creation (api/creation.hpp); `chunks` as in Cubed.
     t.add("arange", "start, /, stop=None, step=1, *, dtype=None, chunks='auto'", arange);
     t.add("asarray", "obj, /, *, dtype=None, chunks='auto'", asarray);

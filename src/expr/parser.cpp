@@ -116,10 +116,7 @@ class Parser {
 
   // ---- grammar, lowest precedence first ----------------------------------------
 
-  AstNodePtr expression() {
-    NestingGuard guard(*this, peek());
-    return or_test();
-  }
+  AstNodePtr expression() { return or_test(); }
 
   AstNodePtr or_test() {
     AstNodePtr left = and_test();
@@ -379,7 +376,7 @@ class Parser {
       return finish(std::move(n));
     }
     if (is_op(t, ")") || is_op(t, "]")) {
-      if (nesting_ <= 1) fail(t, "unmatched '" + t.text + "'");
+      if (nesting_ == 0) fail(t, "unmatched '" + t.text + "'");
       fail(t, "unexpected '" + t.text + "' (expected an expression)");
     }
     if (is_op(t, "=")) fail(t, "unexpected '=' (use '==' to compare)");

@@ -25,9 +25,11 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 /// The candidate closest to `name` when it is close enough to be a typo
-/// (distance at most 1 for short names, 2 otherwise).
+/// (distance 1 for names of 3 or 4 characters, 2 for longer ones; none for
+/// shorter names, where any two are close).
 inline std::optional<std::string> closest_name(std::string_view name, const std::vector<std::string>& candidates) {
-  const std::size_t limit = name.size() <= 3 ? 1 : 2;
+  if (name.size() < 3) return std::nullopt;
+  const std::size_t limit = name.size() <= 4 ? 1 : 2;
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
   for (const std::string& c : candidates) {

@@ -66,7 +66,9 @@ fs::path LocalStore::path_of(std::string_view key) const {
 
 std::optional<Bytes> LocalStore::get(std::string_view key) const {
   fs::path path = path_of(key);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a named pipe must not wait for a writer; anything
+  // but a regular file is then refused below.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) return std::nullopt;
     fail("cannot open", path, errno);
@@ -77,7 +79,9 @@ std::optional<Bytes> LocalStore::get(std::string_view key) const {
   } closer{fd};
   Bytes data;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) return std::nullopt;
+  if (::fstat(fd, &st) != 0) fail("cannot stat", path, errno);
+  if (S_ISDIR(st.st_mode)) return std::nullopt;
+  if (!S_ISREG(st.st_mode)) throw StorageError("'" + path.string() + "' is not a regular file");
   std::size_t expected = st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
   data.resize(expected);
   std::size_t done = 0;

@@ -359,7 +359,16 @@ std::vector<BadCase> bad_cases() {
       {"CopyOneArgument", {"copy", "@good"}, {"SRC and DST"}, true},
       {"CopyThreeArguments", {"copy", "@good", "@out", "@missing"}, {"SRC and DST"}, true},
       {"CopyUnknownOption", {"copy", "@good", "@out", "--fast"}, {"unknown option --fast"}, true},
-      {"CopyUnknownOptionWithValue", {"copy", "@good", "@out", "--chunks=10"}, {"unknown option --chunks"}, true},
+      {"CopyUnknownOptionWithValue", {"copy", "@good", "@out", "--level=10"}, {"unknown option --level"}, true},
+      {"CopyChunksNotNumbers", {"copy", "@good", "@out", "--chunks", "abc"}, {"invalid chunks 'abc'"}, true},
+      {"CopyChunksZero", {"copy", "@good", "@out", "--chunks", "0"}, {"invalid chunks '0'"}, true},
+      {"CopyChunksEmpty", {"copy", "@good", "@out", "--chunks="}, {"invalid chunks ''"}, true},
+      {"CopyChunksEmptyPart", {"copy", "@good", "@out", "--chunks", "4,,3"}, {"invalid chunks '4,,3'"}, true},
+      {"CopyRechunkRank", {"copy", "@good", "@out", "--chunks", "1,2,3"}, {"3 axes", "(10, 7)"}, true},
+      {"CopyReservedMemBad", {"copy", "@good", "@out", "--reserved-mem", "xx"}, {"invalid size 'xx'"}, true},
+      {"CopyReservedMemAboveAllowed", {"copy", "@good", "@out", "--reserved-mem", "3GB"}, {"exceeds allowed_mem"}},
+      {"CopyRechunkTooSmallMem", {"copy", "@good", "@out", "--chunks", "5", "--allowed-mem", "1kB"},
+       {"exceeds allowed_mem"}},
       {"CopyOverwriteWithValue", {"copy", "@good", "@out", "--overwrite=yes"}, {"--overwrite takes no value"}, true},
       {"CopyCompressorMissingValue", {"copy", "@good", "@out", "--compressor"}, {"--compressor needs a value"}, true},
       {"CopyAllowedMemMissingValue", {"copy", "@good", "@out", "--allowed-mem"}, {"--allowed-mem needs a value"},
@@ -515,18 +524,17 @@ TEST(BadInputTable, InfoDoesNotReadChunks) {
   }
 }
 
-// Known bug, not in the CLI: LocalStore::get (src/storage/local_store.cpp)
-// opens and reads any file type, so a `.zarray` that is a FIFO blocks in
-// open(2) for ever, and a chunk that is a link to /dev/zero is read until
-// memory runs out. Enable these once get() refuses non-regular files.
-TEST(SpecialFiles, DISABLED_ZarrayIsAFifo) {
+// A `.zarray` that is a FIFO must not block in open(2), and a chunk that is a
+// link to /dev/zero must not be read until memory runs out: LocalStore::get
+// refuses anything but regular files.
+TEST(SpecialFiles, ZarrayIsAFifo) {
   TempDir dir;
   fs::create_directories(dir.path() / "fifo.zarr");
   ASSERT_EQ(::mkfifo((dir.path() / "fifo.zarr/.zarray").c_str(), 0644), 0);
   expect_failure(run_cli({"info", dir / "fifo.zarr"}), {dir / "fifo.zarr"});
 }
 
-TEST(SpecialFiles, DISABLED_ChunkIsDevZero) {
+TEST(SpecialFiles, ChunkIsDevZero) {
   TempDir dir;
   make_sparse(dir / "a.zarr", "none");
   fs::remove(dir.path() / "a.zarr/1.1");

@@ -7,7 +7,8 @@ namespace cubed::cli {
 Arguments::Arguments(const std::vector<std::string>& args, const ArgumentSpec& spec) {
   bool only_positional = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
+    std::string arg = args[i];
+    if (auto alias = spec.aliases.find(arg); !only_positional && alias != spec.aliases.end()) arg = alias->second;
     if (only_positional || arg.size() < 2 || arg.compare(0, 2, "--") != 0) {
       positional_.push_back(arg);
       continue;

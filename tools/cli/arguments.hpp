@@ -1,7 +1,8 @@
 #pragma once
 // Command-line parsing shared by the subcommands: positional arguments,
-// `--name VALUE` / `--name=VALUE` options and `--flag` switches. Unknown
-// options are errors that name the option.
+// `--name VALUE` / `--name=VALUE` options, `--flag` switches and short
+// aliases (`-o VALUE` for `--output VALUE`). Unknown options are errors that
+// name the option.
 #include <map>
 #include <optional>
 #include <set>
@@ -13,6 +14,7 @@ namespace cubed::cli {
 struct ArgumentSpec {
   std::set<std::string> options;  ///< take a value, e.g. "--compressor"
   std::set<std::string> flags;    ///< no value, e.g. "--json"
+  std::map<std::string, std::string> aliases;  ///< short forms, e.g. {"-o", "--output"}
 };
 
 class Arguments {

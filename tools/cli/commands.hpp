@@ -14,9 +14,11 @@ struct Command {
   int (*run)(const std::vector<std::string>& args);
 };
 
+int run_eval(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
 int run_copy(const std::vector<std::string>& args);
 
+extern const char* const kEvalUsage;
 extern const char* const kInfoUsage;
 extern const char* const kCopyUsage;
 

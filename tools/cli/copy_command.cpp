@@ -50,7 +50,10 @@ int run_copy(const std::vector<std::string>& args) {
   store_options.compressor = meta.compressor;
   if (auto codec = parsed.option("--compressor")) store_options.compressor = storage::codec_from_spec(*codec);
   store_options.overwrite = parsed.flag("--overwrite");
-  store_options.attributes_json = source.attributes_json();
+  // Attributes only when the source has some: no empty .zattrs appears.
+  if (source.location().store->exists(source.location().key(".zattrs"))) {
+    store_options.attributes_json = source.attributes_json();
+  }
   store_options.fill_value = meta.fill_value;
   // Chunks that read as the fill value everywhere stay unstored, so a sparse
   // array stays sparse.

@@ -15,6 +15,7 @@ namespace {
 using cubed::cli::Command;
 
 const Command kCommands[] = {
+    {"eval", "evaluate an array expression over Zarr arrays", cubed::cli::kEvalUsage, cubed::cli::run_eval},
     {"info", "describe a Zarr array", cubed::cli::kInfoUsage, cubed::cli::run_info},
     {"copy", "copy a Zarr array chunk by chunk", cubed::cli::kCopyUsage, cubed::cli::run_copy},
 };

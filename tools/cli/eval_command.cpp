@@ -1,0 +1,188 @@
+// `cubed eval EXPR [NAME=PATH ...] -o OUT`: evaluates an array expression
+// over Zarr arrays and writes the result, through one plan whose memory is
+// checked before anything runs.
+#include <cstdio>
+#include <set>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "cubed/api/creation.hpp"
+#include "cubed/core/error.hpp"
+#include "cubed/core/size.hpp"
+#include "cubed/expr/array_repr.hpp"
+#include "cubed/expr/evaluator.hpp"
+#include "cubed/expr/lexer.hpp"
+#include "cubed/plan/plan.hpp"
+#include "cubed/primitives/rechunk.hpp"
+#include "cubed/primitives/source.hpp"
+#include "cubed/runtime/compute.hpp"
+#include "cubed/runtime/executor.hpp"
+#include "cubed/storage/codecs/codec.hpp"
+
+namespace cubed::cli {
+namespace {
+
+// The result as an array: numbers become 0-d arrays of their numpy dtype.
+Array result_array(const expr::Value& value, const SpecPtr& spec) {
+  if (value.is_array()) return value.array();
+  if (value.is_scalar()) {
+    const Scalar& s = value.scalar();
+    NDBuffer buffer(s.natural_dtype(), {});
+    s.store(buffer.dtype(), buffer.data());
+    return asarray(std::move(buffer), AutoChunks{}, spec);
+  }
+  throw InvalidArgumentError("the expression gives " + value.type_name() + " " + value.to_string() +
+                             ", not an array or a number");
+}
+
+// Opens NAME=PATH inputs.
+void define_inputs(const std::vector<std::string>& specs, const SpecPtr& spec, expr::Evaluator& evaluator) {
+  std::set<std::string> names;
+  for (const std::string& s : specs) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos) {
+      throw InvalidArgumentError("input '" + s + "' must be written NAME=PATH (e.g. a=data/a.zarr)");
+    }
+    const std::string name = s.substr(0, eq);
+    const std::string path = s.substr(eq + 1);
+    if (!expr::is_identifier(name) || expr::is_keyword(name)) {
+      throw InvalidArgumentError("invalid input name '" + name + "' in '" + s +
+                                 "' (use letters, digits and '_', not starting with a digit, not a Python keyword)");
+    }
+    if (!names.insert(name).second) throw InvalidArgumentError("input name '" + name + "' is given twice");
+    if (path.empty()) throw InvalidArgumentError("input '" + name + "' has an empty PATH");
+    try {
+      evaluator.define(name, from_zarr(path, spec));
+    } catch (const Error& e) {
+      throw_error(e.kind(), "input " + name + " ('" + path + "'): " + e.what());
+    }
+  }
+}
+
+void print_stats(const ComputeReport& report, const Spec& spec) {
+  const PlanStats& s = report.stats;
+  std::printf("stats:\n");
+  std::printf("  operations           %lld\n", static_cast<long long>(s.num_operations));
+  std::printf("  tasks                %lld\n", static_cast<long long>(s.num_tasks));
+  std::printf("  intermediate arrays  %lld\n", static_cast<long long>(s.num_intermediate_arrays));
+  std::printf("  rechunk stages       %lld\n", static_cast<long long>(s.num_rechunk_stages));
+  std::printf("  max projected_mem    %s (allowed_mem %s, reserved_mem %s)\n", format_size(s.max_projected_mem).c_str(),
+              format_size(spec.allowed_mem()).c_str(), format_size(spec.reserved_mem()).c_str());
+  std::printf("  bytes read           %s\n", format_size(s.bytes_read).c_str());
+  std::printf("  bytes written        %s\n", format_size(s.bytes_written).c_str());
+  for (std::size_t i = 0; i < report.operation_names.size(); ++i) {
+    const std::int64_t measured = i < report.measured_peak_mem.size() ? report.measured_peak_mem[i] : 0;
+    std::printf("  op %zu %s: projected_mem %s, measured peak %s + reserved_mem\n", i,
+                report.operation_names[i].c_str(), format_size(report.projected_mem[i]).c_str(),
+                format_size(measured).c_str());
+  }
+}
+
+}  // namespace
+
+const char* const kEvalUsage =
+    "usage: cubed eval EXPR [NAME=PATH ...] -o OUT [--chunks C] [--compressor SPEC]\n"
+    "                  [--allowed-mem SIZE] [--reserved-mem SIZE] [--work-dir DIR]\n"
+    "                  [--executor NAME] [--overwrite] [--explain] [--stats] [--print]\n\n"
+    "Evaluates the array expression EXPR over the Zarr arrays NAME=PATH and writes the\n"
+    "result to the Zarr v2 array OUT, chunk by chunk within the memory budget. EXPR is\n"
+    "written as in Python with numpy or the Array API, for example:\n\n"
+    "  cubed eval '(a + 2 * b) / 3' a=a.zarr b=b.zarr -o out.zarr\n"
+    "  cubed eval 'astype(x > 0, int8)' x=x.zarr -o mask.zarr --chunks 1000,1000\n"
+    "  cubed eval 'arange(6) * pi' --print\n\n"
+    "expressions:\n"
+    "  numbers (2, 2.5, 1e-3, 1_000, 0x1f, 2j), True, False, None, inf, nan, pi, e,\n"
+    "  strings, dtype names (bool, int8, ..., float32, float64, complex128), the input\n"
+    "  NAMEs, tuples (1, 2) and lists [1, 2]; operators, loosest first:\n"
+    "    or | and | not | < <= > >= == != | '|' | ^ | & | << >> | + - | * @ / // % |\n"
+    "    unary - + ~ | ** (as in Python: -2**2 == -4, 2**-1 == 0.5)\n"
+    "  (`and`, `or`, `not` are elementwise logical_and, logical_or, logical_not);\n"
+    "  calls of the library's functions by their Array API names, with keywords:\n"
+    "    add, abs, astype(x, float32), full((2, 3), 7, dtype=int8), zeros, ones, empty,\n"
+    "    arange, linspace, eye, asarray([1, 2]), zeros_like, ..., rechunk(x, (100, -1));\n"
+    "  methods x.astype(float32); attributes x.dtype, x.shape, x.ndim, x.size, x.chunks;\n"
+    "  subscripts x[0, 1:5:2, ..., None]. Numbers are computed at once (x * (1/3)), and\n"
+    "  a number as the result gives a 0-d array.\n\n"
+    "options:\n"
+    "  -o, --output OUT     the Zarr array to write (optional with --print or --explain)\n"
+    "  --chunks C           chunks of OUT: one length for every axis (100), one per axis\n"
+    "                       (100,-1,10; -1 = whole axis) or auto (default: the result's)\n"
+    "  --compressor SPEC    compressor of OUT: none, zstd[:LEVEL], lz4[:ACCELERATION],\n"
+    "                       zlib[:LEVEL], gzip[:LEVEL], bz2[:LEVEL], lzma[:PRESET],\n"
+    "                       blosc[:CNAME[:CLEVEL[:SHUFFLE]]] (default: blosc lz4)\n"
+    "  --allowed-mem SIZE   most memory one task may use, e.g. 500MB, 2GB (default 2GB)\n"
+    "  --reserved-mem SIZE  memory a worker needs for itself (default 100MB)\n"
+    "  --work-dir DIR       folder for intermediate arrays (default: system temp)\n"
+    "  --executor NAME      single-threaded (default), threads or threads:N\n"
+    "  --overwrite          replace OUT if it is already a Zarr array or group\n"
+    "  --explain            print the plan (operations, tasks, memory) before running;\n"
+    "                       with neither -o nor --print, only print it\n"
+    "  --stats              print what the computation did, afterwards\n"
+    "  --print              print the result as numpy prints arrays (instead of the line\n"
+    "                       describing OUT); the result must fit in allowed-mem\n";
+
+int run_eval(const std::vector<std::string>& args) {
+  Arguments parsed(args,
+                   {{"--output", "--chunks", "--compressor", "--allowed-mem", "--reserved-mem", "--work-dir",
+                     "--executor"},
+                    {"--explain", "--stats", "--print", "--overwrite"},
+                    {{"-o", "--output"}}});
+  if (parsed.positional().empty()) throw InvalidArgumentError("eval needs an expression EXPR");
+  const std::optional<std::string> output = parsed.option("--output");
+  const bool print = parsed.flag("--print");
+  const bool explain = parsed.flag("--explain");
+  if (!output && !print && !explain) throw InvalidArgumentError("eval needs -o OUT (or --print, or --explain)");
+
+  // Syntax errors first, before any input is opened.
+  const expr::Expression expression = expr::parse(parsed.positional()[0]);
+
+  SpecOptions spec_options;
+  spec_options.work_dir = parsed.option("--work-dir").value_or("");
+  spec_options.allowed_mem = parse_size(parsed.option("--allowed-mem").value_or("2GB"));
+  spec_options.reserved_mem = parse_size(parsed.option("--reserved-mem").value_or("100MB"));
+  ComputeOptions compute_options;
+  if (auto executor = parsed.option("--executor")) {
+    make_executor(*executor);  // an unknown name is an error before anything runs
+    spec_options.executor = *executor;
+    compute_options.executor_name = *executor;
+  }
+  const auto spec = std::make_shared<const Spec>(spec_options);
+  storage::CodecPtr compressor = storage::default_codec();
+  if (auto codec = parsed.option("--compressor")) compressor = storage::codec_from_spec(*codec);
+
+  expr::Evaluator evaluator(spec);
+  define_inputs({parsed.positional().begin() + 1, parsed.positional().end()}, spec, evaluator);
+  Array result = result_array(evaluator.evaluate(expression), spec);
+  if (auto chunks = parsed.option("--chunks")) result = rechunk(result, parse_chunk_spec(*chunks));
+
+  std::vector<Plan::Output> outputs;
+  if (output) {
+    OutputTarget target;
+    target.location = storage::open_store_path(*output);
+    target.compressor = compressor;
+    target.overwrite = parsed.flag("--overwrite");
+    outputs.push_back({result, target});
+  }
+  if (print || !output) outputs.push_back({result, std::nullopt});
+  const Plan plan = Plan::build(outputs);
+  if (explain) std::fputs(plan.explain().c_str(), stdout);
+  if (!output && !print) return 0;
+  if (print && result.nbytes() > spec->allowed_mem()) {
+    throw MemoryBudgetError("--print holds the whole result in memory: " + format_size(result.nbytes()) +
+                            " exceeds allowed_mem " + format_size(spec->allowed_mem()) +
+                            "; write it with -o OUT instead");
+  }
+
+  ComputeReport report;
+  std::vector<NDBuffer> results = execute_plan(plan, compute_options, &report);
+  if (print) {
+    std::printf("%s\n", expr::array_repr(results.back()).c_str());
+  } else {
+    std::printf("wrote %s %s array, chunks %s, to %s\n", std::string(dtype_name(result.dtype())).c_str(),
+                shape_to_string(result.shape()).c_str(), shape_to_string(result.chunks()).c_str(), output->c_str());
+  }
+  if (parsed.flag("--stats")) print_stats(report, *spec);
+  return 0;
+}
+
+}  // namespace cubed::cli
