@@ -1,5 +1,8 @@
 #include "cubed/api/elementwise.hpp"
 
+#include <optional>
+
+#include "api/elementwise_internal.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/primitives/blockwise.hpp"
 #include "cubed/primitives/rechunk.hpp"
@@ -45,25 +48,23 @@ DType promoted_dtype(const Operand& a, const Operand& b) {
   throw InvalidArgumentError("an elementwise operation needs at least one array operand");
 }
 
-Array elementwise(BinaryOp op, const Operand& a, const Operand& b) {
-  DType compute = promoted_dtype(a, b);
-  if (op == BinaryOp::kDivide && (is_integer(compute) || is_bool(compute))) compute = kDefaultFloat;
-  const DType result = kernels::binary_result_dtype(op, compute);
-  const std::string name(kernels::binary_op_name(op));
-
+Array detail::broadcast_blockwise(const std::string& name, const std::vector<BroadcastInput>& inputs, DType result,
+                                  BroadcastKernel kernel) {
   // Output shape and chunks: broadcast shapes; chunks from the first array
   // operand that spans the axis.
   std::vector<Array> arrays;
-  for (const Operand* o : {&a, &b}) {
-    if (o->is_array()) arrays.push_back(o->array());
+  for (const BroadcastInput& in : inputs) {
+    if (in.array.valid()) arrays.push_back(in.array);
   }
+  if (arrays.empty()) throw InvalidArgumentError(name + " needs at least one array operand");
   Shape shape;
   for (const Array& x : arrays) {
     try {
       shape = kernels::broadcast_shapes(shape, x.shape());
     } catch (const InvalidArgumentError&) {
-      throw InvalidArgumentError(name + ": shapes " + shape_to_string(arrays[0].shape()) + " and " +
-                                 shape_to_string(x.shape()) + " do not broadcast");
+      std::string shapes;
+      for (const Array& y : arrays) shapes += (shapes.empty() ? "" : " and ") + shape_to_string(y.shape());
+      throw InvalidArgumentError(name + ": shapes " + shapes + " do not broadcast");
     }
   }
   const int ndim = static_cast<int>(shape.size());
@@ -80,7 +81,11 @@ Array elementwise(BinaryOp op, const Operand& a, const Operand& b) {
   // Align the other arrays' chunks on the chosen ones.
   std::vector<std::pair<Array, std::string>> args;
   const std::string out_index = letters(ndim);
-  for (Array& x : arrays) {
+  BlockwiseOptions options;
+  options.name = name;
+  for (const BroadcastInput& in : inputs) {
+    if (!in.array.valid()) continue;
+    Array x = in.array;
     const int offset = ndim - x.ndim();
     Shape wanted = x.chunks();
     for (int d = 0; d < x.ndim(); ++d) {
@@ -88,37 +93,63 @@ Array elementwise(BinaryOp op, const Operand& a, const Operand& b) {
     }
     if (wanted != x.chunks()) x = rechunk(x, std::vector<std::int64_t>(wanted.begin(), wanted.end()));
     args.emplace_back(x, out_index.substr(static_cast<std::size_t>(offset)));
+    if (x.dtype() != in.dtype) options.extra_memory += shape_size(x.chunks()) * item_size(in.dtype);
   }
-  // Scalars are captured as 0-d buffers of the compute dtype.
-  std::optional<NDBuffer> scalar_a, scalar_b;
-  if (!a.is_array()) scalar_a = scalar_buffer(a.scalar(), compute);
-  if (!b.is_array()) scalar_b = scalar_buffer(b.scalar(), compute);
-  BlockwiseOptions options;
-  options.name = name;
-  for (const Array& x : arrays) {
-    if (x.dtype() != compute) options.extra_memory += shape_size(x.chunks()) * item_size(compute);
+  // Scalars are captured as 0-d buffers of their compute dtype.
+  std::vector<std::optional<NDBuffer>> scalars;
+  std::vector<DType> dtypes;
+  for (const BroadcastInput& in : inputs) {
+    scalars.push_back(in.array.valid() ? std::nullopt : std::optional<NDBuffer>(in.scalar));
+    dtypes.push_back(in.dtype);
   }
-  BlockFunction fn = [op, compute, result, scalar_a, scalar_b](const std::vector<NDBuffer>& in,
-                                                              const Shape& out_shape) {
+  BlockFunction fn = [kernel = std::move(kernel), scalars, dtypes, result](const std::vector<NDBuffer>& in,
+                                                                           const Shape& out_shape) {
     std::size_t next = 0;
-    auto operand = [&](const std::optional<NDBuffer>& scalar) -> NDBuffer {
-      if (scalar) return *scalar;
+    std::vector<NDBuffer> converted;  // reserved: the pointers below stay valid
+    converted.reserve(scalars.size());
+    std::vector<const NDBuffer*> operands;
+    for (std::size_t i = 0; i < scalars.size(); ++i) {
+      if (scalars[i]) {
+        operands.push_back(&*scalars[i]);
+        continue;
+      }
       const NDBuffer& chunk = in[next++];
-      return chunk.dtype() == compute ? chunk : kernels::cast(chunk, compute);
-    };
-    NDBuffer x = operand(scalar_a);
-    NDBuffer y = operand(scalar_b);
+      if (chunk.dtype() == dtypes[i]) {
+        operands.push_back(&chunk);
+      } else {
+        converted.push_back(kernels::cast(chunk, dtypes[i]));
+        operands.push_back(&converted.back());
+      }
+    }
     NDBuffer out(result, out_shape);
-    kernels::binary(op, x, y, out);
+    kernel(operands, out);
     return out;
   };
   return blockwise(std::move(fn), out_index, args, result, std::move(options));
 }
 
+detail::BroadcastInput detail::broadcast_input(const Operand& o, DType dtype) {
+  if (o.is_array()) return {o.array(), NDBuffer(), dtype};
+  return {Array(), scalar_buffer(o.scalar(), dtype), dtype};
+}
+
+Array elementwise(BinaryOp op, const Operand& a, const Operand& b) {
+  const DType compute = kernels::binary_compute_dtype(op, promoted_dtype(a, b));
+  const DType result = kernels::binary_result_dtype(op, compute);
+  return detail::broadcast_blockwise(std::string(kernels::binary_op_name(op)),
+                                     {detail::broadcast_input(a, compute), detail::broadcast_input(b, compute)}, result,
+                                     [op](const std::vector<const NDBuffer*>& in, NDBuffer& out) {
+                                       kernels::binary(op, *in[0], *in[1], out);
+                                     });
+}
+
 Array elementwise(UnaryOp op, const Array& a) {
   const DType result = kernels::unary_result_dtype(op, a.dtype());
+  const DType compute = kernels::unary_compute_dtype(op, a.dtype());
   BlockwiseOptions options;
   options.name = std::string(kernels::unary_op_name(op));
+  // The kernel converts integer chunks of floating-point functions itself.
+  if (compute != a.dtype()) options.extra_memory = shape_size(a.chunks()) * item_size(compute);
   return map_blocks(
       [op, result](const std::vector<NDBuffer>& in, const Shape& out_shape) {
         NDBuffer out(result, out_shape);

@@ -344,7 +344,12 @@ void Evaluator::define(const std::string& name, Value value) {
 }
 
 Value Evaluator::evaluate(const Expression& expression) const {
-  Run run(expression.source(), spec_, *functions_, inputs_);
+  // Without a spec, created arrays share the inputs' (so that they mix).
+  SpecPtr spec = spec_;
+  for (auto it = inputs_.begin(); !spec && it != inputs_.end(); ++it) {
+    if (it->second.is_array()) spec = it->second.array().spec();
+  }
+  Run run(expression.source(), spec, *functions_, inputs_);
   return run.eval(expression.root());
 }
 

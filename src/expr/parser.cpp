@@ -104,14 +104,21 @@ class Parser {
     return finish(std::move(n));
   }
 
+  // Counts nesting (brackets and unary operators) and remembers open
+  // brackets, so that an early end names the bracket never closed.
   struct NestingGuard {
-    NestingGuard(Parser& p, const Token& at) : parser(p) {
+    NestingGuard(Parser& p, const Token& at) : parser(p), bracket(is_op(at, "(") || is_op(at, "[")) {
       if (++parser.nesting_ > kMaxNesting) {
         parser.fail(at, "expression too deeply nested (more than " + std::to_string(kMaxNesting) + " levels)");
       }
+      if (bracket) parser.open_.push_back(at);
     }
-    ~NestingGuard() { --parser.nesting_; }
+    ~NestingGuard() {
+      --parser.nesting_;
+      if (bracket) parser.open_.pop_back();
+    }
     Parser& parser;
+    bool bracket;
   };
 
   // ---- grammar, lowest precedence first ----------------------------------------
@@ -344,7 +351,9 @@ class Parser {
         }
         return finish(node(NodeKind::kName, t.column, advance().text));
       }
-      case TokenKind::kEnd: fail(t, "unexpected end of expression");
+      case TokenKind::kEnd:
+        if (!open_.empty()) fail(open_.back(), "'" + open_.back().text + "' was never closed");
+        fail(t, "unexpected end of expression");
       case TokenKind::kOperator: break;
     }
     if (is_op(t, "...")) return finish(node(NodeKind::kEllipsis, advance().column, "..."));
@@ -387,6 +396,7 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   int nesting_ = 0;
+  std::vector<Token> open_;
   std::map<const AstNode*, int> heights_;
 };
 

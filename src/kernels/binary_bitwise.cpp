@@ -53,7 +53,7 @@ void run(BinaryOp op, const NDBuffer& a, const NDBuffer& b, NDBuffer& out) {
 }  // namespace
 
 bool bitwise(BinaryOp op, const NDBuffer& a, const NDBuffer& b, NDBuffer& out) {
-  if (op < BinaryOp::kBitwiseAnd) return false;
+  if (op < BinaryOp::kBitwiseAnd || op > BinaryOp::kLogicalXor) return false;
   visit_dtype(a.dtype(), [&]<class Tag>(Tag) {
     using T = typename Tag::type;
     if constexpr (kIsBool<T> || kIsInteger<T>) {

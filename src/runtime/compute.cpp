@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -52,7 +53,8 @@ bool all_fill(const NDBuffer& data, const std::optional<Scalar>& fill) {
 
 class PlanRunner final : public ExecutionPlan, public ChunkContext {
  public:
-  PlanRunner(const Plan& plan, std::string folder) : plan_(plan), folder_(std::move(folder)) {
+  PlanRunner(const Plan& plan, std::string folder, std::vector<CallbackPtr> callbacks)
+      : plan_(plan), folder_(std::move(folder)), callbacks_(std::move(callbacks)), start_(Clock::now()) {
     const auto& ops = plan_.operations();
     arrays_.resize(ops.size());
     peaks_.assign(ops.size(), 0);
@@ -87,15 +89,52 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
       where = storage::open_store_path(folder_ + "/" + node.name + ".zarr");
       meta.compressor = node.spec->intermediate_compressor();
     }
-    std::lock_guard lock(mutex_);
-    arrays_[op] = storage::ZarrArray::create(where, meta, create);
+    {
+      std::lock_guard lock(mutex_);
+      arrays_[op] = storage::ZarrArray::create(where, meta, create);
+    }
+    std::lock_guard lock(callback_mutex_);
+    for (const auto& c : callbacks_) c->on_operation_start(operation_event(op));
+  }
+
+  double now() const override { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  void task_ended(int op, std::int64_t index, const TaskResult& result) override {
+    const PlanOperation& p = plan_.operations()[op];
+    TaskEndEvent e;
+    e.operation = op;
+    e.function_name = p.node->op->function_name();
+    e.array_name = p.node->name;
+    e.task = unravel(index, p.task_grid);
+    e.attempts = result.attempts;
+    e.created = result.created;
+    e.started = result.started;
+    e.ended = result.ended;
+    e.received = now();
+    e.measured_peak_mem = result.measured_peak_mem;
+    e.projected_mem = p.projected_mem;
+    std::lock_guard lock(callback_mutex_);
+    peaks_[op] = std::max(peaks_[op], result.measured_peak_mem);
+    if (result.measured_peak_mem + p.reserved_mem > p.allowed_mem && !warned_) {
+      warned_ = true;
+      std::fprintf(stderr, "warning: operation '%s' (%s) measured %lld bytes in a task, over allowed_mem %lld\n",
+                   e.function_name.c_str(), e.array_name.c_str(),
+                   static_cast<long long>(result.measured_peak_mem + p.reserved_mem),
+                   static_cast<long long>(p.allowed_mem));
+    }
+    for (const auto& c : callbacks_) c->on_task_end(e);
+  }
+
+  OperationEvent operation_event(int op) const {
+    const PlanOperation& p = plan_.operations()[op];
+    return {op, p.node->op->function_name(), p.node->name, p.num_tasks, p.projected_mem};
   }
 
   TaskResult run_task(int op, std::int64_t index) override {
     const PlanOperation& p = plan_.operations()[op];
     const Shape task = unravel(index, p.task_grid);
-    auto start = std::chrono::steady_clock::now();
     TaskResult result;
+    result.started = now();
     try {
       PeakMemoryScope scope;
       p.node->op->run_task(*p.node, task, *this);
@@ -107,13 +146,15 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     } catch (const std::exception& e) {
       throw ExecutorError(describe_task(p, task) + ": " + e.what());
     }
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::lock_guard lock(mutex_);
-    peaks_[op] = std::max(peaks_[op], result.measured_peak_mem);
+    result.ended = now();
     return result;
   }
 
-  void end_operation(int op) override { array(op).commit(); }
+  void end_operation(int op) override {
+    array(op).commit();
+    std::lock_guard lock(callback_mutex_);
+    for (const auto& c : callbacks_) c->on_operation_end(operation_event(op));
+  }
 
   NDBuffer read_chunk(const ArrayNode& node, const Shape& coords) override {
     auto it = op_of_.find(&node);
@@ -154,8 +195,13 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     return "operation '" + p.node->op->function_name() + "' (" + p.node->name + "), task " + shape_to_string(task);
   }
 
+  using Clock = std::chrono::steady_clock;
   const Plan& plan_;
   std::string folder_;
+  std::vector<CallbackPtr> callbacks_;
+  Clock::time_point start_;
+  std::mutex callback_mutex_;
+  bool warned_ = false;
   std::map<const ArrayNode*, int> op_of_;
   std::vector<std::optional<storage::ZarrArray>> arrays_;
   std::vector<std::int64_t> peaks_;
@@ -249,17 +295,20 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
   std::shared_ptr<Executor> executor = choose_executor(options, *plan.spec());
   prepare_work_dir(plan.spec()->work_dir());
   const std::string folder = new_computation_folder(plan.spec()->work_dir());
-  PlanRunner runner(plan, folder);
+  PlanRunner runner(plan, folder, options.callbacks);
   std::vector<NDBuffer> results(plan.outputs().size());
+  for (const auto& c : options.callbacks) c->on_compute_start(plan);
   try {
     executor->execute(runner);
     for (std::size_t i = 0; i < plan.outputs().size(); ++i) {
       if (!plan.outputs()[i].target) results[i] = runner.read_all(plan.outputs()[i].array.node());
     }
   } catch (...) {
+    for (const auto& c : options.callbacks) c->on_compute_end(plan, false);
     if (!options.keep_intermediates) remove_folder(folder);
     throw;
   }
+  for (const auto& c : options.callbacks) c->on_compute_end(plan, true);
   if (!options.keep_intermediates) remove_folder(folder);
   if (report) {
     report->stats = plan.stats();

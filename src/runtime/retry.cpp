@@ -20,9 +20,13 @@ bool is_transient(ErrorKind kind) {
 }  // namespace
 
 TaskResult run_with_retries(ExecutionPlan& plan, int op, std::int64_t task, int retries) {
+  const double created = plan.now();
   for (int attempt = 1;; ++attempt) {
     try {
-      return plan.run_task(op, task);
+      TaskResult result = plan.run_task(op, task);
+      result.created = created;
+      result.attempts = attempt;
+      return result;
     } catch (const Error& e) {
       if (!is_transient(e.kind()) || attempt > retries) {
         if (attempt == 1) throw;

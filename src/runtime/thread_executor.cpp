@@ -46,7 +46,7 @@ void ThreadExecutor::execute(ExecutionPlan& plan) {
         std::int64_t task = next.fetch_add(1);
         if (task >= total) return;
         try {
-          run_with_retries(plan, op, task);
+          plan.task_ended(op, task, run_with_retries(plan, op, task));
         } catch (...) {
           std::lock_guard lock(error_mutex);
           if (!error) error = std::current_exception();

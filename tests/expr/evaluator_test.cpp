@@ -443,6 +443,10 @@ TEST(Evaluator, CreatedArraysGetTheSpec) {
   Evaluator evaluator(spec);
   EXPECT_EQ(evaluator.evaluate("ones(3) + arange(3)").array().spec()->allowed_mem(), 123'000'000);
   EXPECT_EQ(evaluator.evaluate("astype(1, int8)").array().spec()->allowed_mem(), 123'000'000);
+  // Without a spec, the inputs' is used.
+  Evaluator implicit;
+  implicit.define("x", from_array(NDBuffer::zeros(DType::kFloat64, {3}), {}, spec));
+  EXPECT_EQ(implicit.evaluate("x + ones(3)").array().spec()->allowed_mem(), 123'000'000);
 }
 
 // ---- repr ---------------------------------------------------------------------------

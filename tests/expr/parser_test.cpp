@@ -239,7 +239,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadExpression{"x.1", 2, "unexpected '.1'"}, BadExpression{"a == not b", 6, "unexpected 'not'"},
         BadExpression{"a + and", 5, "unexpected 'and'"}, BadExpression{"(,)", 2, "unexpected ','"},
         BadExpression{"f(,)", 3, "unexpected ','"}, BadExpression{"a:b", 2, "unexpected ':'"},
-        BadExpression{"1:2", 2, "unexpected ':'"}, BadExpression{"a ** ", 6, "unexpected end"}));
+        BadExpression{"1:2", 2, "unexpected ':'"}, BadExpression{"a ** ", 6, "unexpected end"},
+        BadExpression{"(a + ", 1, "'(' was never closed"}, BadExpression{"f(1, [2, ", 6, "'[' was never closed"},
+        BadExpression{"x[1:", 2, "'[' was never closed"}));
 
 TEST(Parser, RejectsDeepNestingWithoutCrashing) {
   const std::string ok = std::string(100, '(') + "1" + std::string(100, ')');

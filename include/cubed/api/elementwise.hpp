@@ -7,6 +7,8 @@
 /// complex scalar with a real array gives the complex type of its precision.
 /// Arrays of different chunks along an axis are rechunked to the chunks of
 /// the first array operand.
+#include <optional>
+
 #include "cubed/api/operand.hpp"
 #include "cubed/array/array.hpp"
 #include "cubed/kernels/elementwise.hpp"
@@ -53,6 +55,92 @@ Array abs(const Array& a);
 Array bitwise_invert(const Array& a);
 Array logical_not(const Array& a);
 Array square(const Array& a);
+
+// ---- floating-point functions (src/api/elementwise_math.cpp) ----------------
+//
+// Array API semantics, numpy results. Floating and complex inputs keep their
+// dtype; integer inputs compute in float64 (numpy gives float16/float32 for
+// 8- and 16-bit integers; cubed-cpp has no float16 and uses one rule); bool
+// inputs throw DTypeError ("sin does not support dtype bool"). Special cases
+// (NaN, +-inf, +-0) follow the standard: the C library's C99 Annex F/G
+// functions for real and complex types; see src/kernels/unary_math.cpp for
+// expm1, log1p, log2 and log10 of complex numbers, written here.
+
+Array acos(const Array& x);
+Array acosh(const Array& x);
+Array asin(const Array& x);
+Array asinh(const Array& x);
+Array atan(const Array& x);
+Array atanh(const Array& x);
+Array cos(const Array& x);
+Array cosh(const Array& x);
+Array exp(const Array& x);
+Array expm1(const Array& x);
+Array log(const Array& x);
+Array log1p(const Array& x);
+Array log2(const Array& x);
+Array log10(const Array& x);
+/// 1 / x (for integers 1.0 / x in float64, where numpy keeps the integer
+/// type and truncates; the standard defines floating types only).
+Array reciprocal(const Array& x);
+Array sin(const Array& x);
+Array sinh(const Array& x);
+Array sqrt(const Array& x);
+Array tan(const Array& x);
+Array tanh(const Array& x);
+
+/// Real floating point only: complex and bool operands throw DTypeError
+/// ("atan2 does not support dtype complex128"); integers compute in float64.
+/// Scalars are weak, as for add.
+Array atan2(const Operand& x1, const Operand& x2);
+Array copysign(const Operand& x1, const Operand& x2);
+Array hypot(const Operand& x1, const Operand& x2);
+Array logaddexp(const Operand& x1, const Operand& x2);
+Array nextafter(const Operand& x1, const Operand& x2);
+
+// ---- rounding, sign, classification, complex parts -------------------------
+
+/// Same dtype as x; integers are returned unchanged. Complex and bool throw
+/// DTypeError (round takes complex: each part is rounded).
+Array ceil(const Array& x);
+Array floor(const Array& x);
+Array trunc(const Array& x);
+/// Halves round to even, as numpy.
+Array round(const Array& x);
+/// -1, 0 or +1 (NaN stays NaN); complex x gives x / |x| (0 for 0; NaN + NaN j
+/// when a part is NaN; the unit along the axis of a single infinite part).
+Array sign(const Array& x);
+/// The sign bit (bool), also of -0 and NaN. Integers: x < 0 (numpy).
+/// Complex throws DTypeError.
+Array signbit(const Array& x);
+/// Bool results; integers are always finite, never inf or NaN. A complex
+/// number is NaN when a part is NaN, infinite when a part is infinite.
+Array isfinite(const Array& x);
+Array isinf(const Array& x);
+Array isnan(const Array& x);
+/// Parts of complex numbers (real/imag give the real dtype of the same
+/// precision). On real dtypes, as numpy: real and conj return x, imag zeros
+/// of x's dtype.
+Array real(const Array& x);
+Array imag(const Array& x);
+Array conj(const Array& x);
+
+/// Clamps x to [min, max]; an absent bound is not applied. Bounds broadcast
+/// with x; the result has x's dtype and the broadcast shape. NaN in x or a
+/// bound gives NaN; where min > max the result is max (as numpy). Scalar
+/// bounds outside an integer dtype's range are clamped to it (the bound then
+/// has no effect or clamps everything). Throws DTypeError for bool or
+/// complex x, a float or complex bound with an integer x, a bool bound, or an
+/// array bound whose dtype does not cast safely to x's (the standard leaves
+/// these unspecified); InvalidArgumentError when shapes do not broadcast.
+Array clip(const Array& x, const std::optional<Operand>& min = std::nullopt,
+           const std::optional<Operand>& max = std::nullopt);
+
+/// Elements of x1 where condition is true, else of x2, broadcasting all
+/// three. condition must be bool (DTypeError otherwise); the result dtype is
+/// promoted from x1 and x2, scalars being weak (as for add). At least one of
+/// x1 and x2 must be an array (InvalidArgumentError).
+Array where(const Array& condition, const Operand& x1, const Operand& x2);
 
 /// Converts to another dtype (a copy even when equal, as the standard's
 /// astype(copy=True)).

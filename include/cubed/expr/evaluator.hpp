@@ -39,7 +39,8 @@ const std::map<std::string, Value, std::less<>>& builtin_names();
 class Evaluator {
  public:
   /// `spec` is given to the arrays that functions create (ones, arange...);
-  /// it should be the spec of the inputs. nullptr: the default spec.
+  /// it should be the spec of the inputs. nullptr: the spec of the first
+  /// input array, or the default spec when there is none.
   explicit Evaluator(SpecPtr spec = nullptr, const FunctionTable& functions = builtin_functions());
 
   /// Defines an input. Throws InvalidArgumentError when `name` is not an

@@ -11,6 +11,7 @@
 
 #include "cubed/array/array.hpp"
 #include "cubed/plan/plan.hpp"
+#include "cubed/runtime/callbacks.hpp"
 #include "cubed/runtime/executor.hpp"
 
 namespace cubed {
@@ -22,6 +23,8 @@ struct ComputeOptions {
   std::string executor_name;
   /// Keep the intermediate arrays of the computation (for inspection).
   bool keep_intermediates = false;
+  /// Observers of the computation (progress bar, history, ...).
+  std::vector<CallbackPtr> callbacks;
 };
 
 /// What a computation did, for --stats and tests.

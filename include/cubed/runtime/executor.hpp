@@ -12,7 +12,10 @@ namespace cubed {
 /// What one task reports back.
 struct TaskResult {
   std::int64_t measured_peak_mem = 0;  ///< counted bytes above the task's start
-  double seconds = 0;
+  /// Seconds since the computation started: when the executor scheduled
+  /// the task, when it started and ended running.
+  double created = 0, started = 0, ended = 0;
+  int attempts = 1;
 };
 
 /// The runtime's view of a plan, given to executors.
@@ -31,6 +34,11 @@ class ExecutionPlan {
   /// Runs task `index` (C-order index in the operation's task grid). Thread
   /// safe. Throws the task's error, wrapped with the operation and task.
   virtual TaskResult run_task(int op, std::int64_t index) = 0;
+  /// Reports a finished task to the plan's callbacks (coordinating process
+  /// only; may be called from several threads).
+  virtual void task_ended(int op, std::int64_t index, const TaskResult& result) = 0;
+  /// Seconds since the computation started.
+  virtual double now() const = 0;
   /// Marks an operation complete (writes its metadata). Call once, after
   /// all its tasks succeeded.
   virtual void end_operation(int op) = 0;
