@@ -255,7 +255,10 @@ RechunkPlan plan_rechunk(const Shape& shape, std::int64_t item_bytes, const Shap
 
 Array rechunk(const Array& x, const ChunkSpec& spec) {
   if (!x.valid()) throw InvalidArgumentError("rechunk: the array is empty (default-constructed)");
-  const Shape target = normalize_chunks(spec, x.shape(), x.dtype());
+  // "auto" chunks stay well within the budget (a quarter of a task's share).
+  const std::int64_t auto_bytes = std::clamp<std::int64_t>(
+      (x.spec()->allowed_mem() - x.spec()->reserved_mem()) / 4, 1, kDefaultAutoChunkBytes);
+  const Shape target = normalize_chunks(spec, x.shape(), x.dtype(), auto_bytes);
   if (target == x.chunks()) return x;
   if (shape_size(x.shape()) == 0) {
     // Nothing to copy: an empty array with the new chunks.

@@ -15,7 +15,10 @@ namespace {
 
 std::string csv_shape(const Shape& s) {
   std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? " " : "") + std::to_string(s[i]);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i > 0) out += ' ';
+    out += std::to_string(s[i]);
+  }
   return out;
 }
 
