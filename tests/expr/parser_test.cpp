@@ -188,6 +188,8 @@ struct BadExpression {
   int column;
   std::string fragment;
 };
+// One line for gtest's listing (CTest discovery reads it line by line).
+void PrintTo(const BadExpression& b, std::ostream* os) { *os << "column " << b.column; }
 
 class ParserErrors : public ::testing::TestWithParam<BadExpression> {};
 

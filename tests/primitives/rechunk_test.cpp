@@ -30,6 +30,10 @@ struct Case {
   Shape target;
   const char* budget;
 };
+// One line for gtest's listing (CTest discovery reads it line by line).
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << shape_to_string(c.source) << " to " << shape_to_string(c.target) << " in " << c.budget;
+}
 
 class RechunkCases : public ::testing::TestWithParam<Case> {};
 

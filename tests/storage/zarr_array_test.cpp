@@ -33,6 +33,8 @@ struct Layout {
   char separator;
   const char* compressor;
 };
+// One line for gtest's listing (CTest discovery reads it line by line).
+void PrintTo(const Layout& l, std::ostream* os) { *os << l.compressor << " " << l.separator; }
 
 class ZarrRoundTrip : public ::testing::TestWithParam<Layout> {};
 
@@ -42,8 +44,8 @@ TEST_P(ZarrRoundTrip, EveryDTypeWithEdgeChunks) {
     const auto dt = static_cast<DType>(i);
     StorePath where = memory_path("group/x");
     ArrayMetadata meta;
-    meta.shape = {7, 10, 3};
-    meta.chunks = {3, 4, 2};
+    meta.shape = Shape{7, 10, 3};
+    meta.chunks = Shape{3, 4, 2};
     meta.dtype = dt;
     meta.endian = layout.endian;
     meta.order = layout.order;
@@ -75,8 +77,8 @@ INSTANTIATE_TEST_SUITE_P(Layouts, ZarrRoundTrip,
 TEST(ZarrArray, BigEndianBytesOnDisk) {
   StorePath where = memory_path("be");
   ArrayMetadata meta;
-  meta.shape = {2};
-  meta.chunks = {2};
+  meta.shape = Shape{2};
+  meta.chunks = Shape{2};
   meta.dtype = DType::kInt32;
   meta.endian = Endian::kBig;
   meta.compressor = nullptr;
@@ -94,8 +96,8 @@ TEST(ZarrArray, BigEndianBytesOnDisk) {
 TEST(ZarrArray, FortranOrderBytesOnDisk) {
   StorePath where = memory_path("f");
   ArrayMetadata meta;
-  meta.shape = {2, 3};
-  meta.chunks = {2, 3};
+  meta.shape = Shape{2, 3};
+  meta.chunks = Shape{2, 3};
   meta.dtype = DType::kUInt8;
   meta.order = Order::kF;
   meta.compressor = nullptr;
@@ -111,8 +113,8 @@ TEST(ZarrArray, FortranOrderBytesOnDisk) {
 TEST(ZarrArray, MissingChunksReadAsFillValue) {
   StorePath where = memory_path("fill");
   ArrayMetadata meta;
-  meta.shape = {5, 5};
-  meta.chunks = {2, 2};
+  meta.shape = Shape{5, 5};
+  meta.chunks = Shape{2, 2};
   meta.dtype = DType::kFloat32;
   meta.fill_value = Scalar(std::nan(""));
   auto array = ZarrArray::create(where, meta);
@@ -146,8 +148,8 @@ TEST(ZarrArray, ZeroDimensional) {
 TEST(ZarrArray, DeferredMetadataOnlyAppearsAtCommit) {
   StorePath where = memory_path("out");
   ArrayMetadata meta;
-  meta.shape = {4};
-  meta.chunks = {2};
+  meta.shape = Shape{4};
+  meta.chunks = Shape{2};
   auto array = ZarrArray::create(where, meta, {.defer_metadata = true});
   array.write_chunk({0}, NDBuffer::zeros(DType::kFloat64, {2}));
   EXPECT_THROW(ZarrArray::open(where), StorageError);
@@ -158,12 +160,12 @@ TEST(ZarrArray, DeferredMetadataOnlyAppearsAtCommit) {
 TEST(ZarrArray, OverwriteReplacesAndRefusesOtherwise) {
   StorePath where = memory_path("o");
   ArrayMetadata meta;
-  meta.shape = {4};
-  meta.chunks = {2};
+  meta.shape = Shape{4};
+  meta.chunks = Shape{2};
   auto first = ZarrArray::create(where, meta);
   first.write_all(NDBuffer::filled(DType::kFloat64, {4}, Scalar(5.0)));
   EXPECT_THROW(ZarrArray::create(where, meta), InvalidArgumentError);
-  meta.chunks = {4};
+  meta.chunks = Shape{4};
   auto second = ZarrArray::create(where, meta, {.overwrite = true});
   EXPECT_EQ(second.nchunks_initialized(), 0);
   EXPECT_EQ(where.store->list("o"), (std::vector<std::string>{"o/.zarray"}));
@@ -175,8 +177,8 @@ TEST(ZarrArray, AttributesAndGroups) {
   EXPECT_EQ(node_kind(root), NodeKind::kGroup);
   StorePath child{root.store, "child"};
   ArrayMetadata meta;
-  meta.shape = {3};
-  meta.chunks = {3};
+  meta.shape = Shape{3};
+  meta.chunks = Shape{3};
   auto array = ZarrArray::create(child, meta, {.attributes_json = R"({"units": "m"})"});
   EXPECT_EQ(nlohmann::json::parse(array.attributes_json())["units"], "m");
   EXPECT_EQ(node_kind(child), NodeKind::kArray);
