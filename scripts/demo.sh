@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: a real computation on the local filesystem with the default
-# (in-process) executor. Writes into demo-output/ (removed and recreated).
+# The main job: real computations on the local filesystem with the default
+# in-process executor, each within a memory budget. Writes into demo-output/
+# (removed and recreated).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=demo-output
@@ -8,12 +9,23 @@ rm -rf "$out"
 mkdir -p "$out"
 cubed=build/tools/cli/cubed
 
-echo "== make a 4000 x 3000 float64 Zarr array (96 MB) with the C++ library"
-build/examples/make_demo_array "$out/field.zarr"
+echo "== a 4000 x 3000 float64 temperature field (96 MB) written with the C++ library"
+build/examples/make_demo_array "$out/kelvin.zarr"
+"$cubed" info "$out/kelvin.zarr"
+
 echo
-echo "== cubed info $out/field.zarr"
-"$cubed" info "$out/field.zarr"
+echo "== Kelvin to Fahrenheit, elementwise, with 200 MB per task"
+/usr/bin/time -f "   (peak RSS %M kB, %e s)" \
+  "$cubed" eval "(k - 273.15) * 9 / 5 + 32" k="$out/kelvin.zarr" -o "$out/fahrenheit.zarr" \
+  --allowed-mem 200MB --work-dir "$out/work" --stats
+
 echo
-echo "== cubed copy to zstd, holding one chunk at a time"
-/usr/bin/time -f "peak RSS %M kB, %e s" "$cubed" copy "$out/field.zarr" "$out/field-zstd.zarr" --compressor zstd:3
-"$cubed" info "$out/field-zstd.zarr"
+echo "== rechunk rows of 500 x 500 chunks into 4000 x 50 columns, with 60 MB per task"
+/usr/bin/time -f "   (peak RSS %M kB, %e s)" \
+  "$cubed" copy "$out/fahrenheit.zarr" "$out/columns.zarr" --chunks 4000,50 --allowed-mem 60MB \
+  --reserved-mem 10MB --work-dir "$out/work"
+"$cubed" info "$out/columns.zarr"
+
+echo
+echo "== a small result printed like numpy"
+"$cubed" eval "eye(4, dtype=int32) * 10 + arange(4, dtype=int32)" --print

@@ -1,16 +1,22 @@
-// Writes and reads back a small array through an installed cubed-cpp.
+// A user's program against an installed cubed-cpp: storage and a lazy
+// computation, as in the README.
 #include <cstdio>
+#include <filesystem>
 
 #include "cubed/cubed.hpp"
 
 int main() {
-  auto where = cubed::storage::open_store_path("memory://consumer");
-  cubed::storage::ArrayMetadata meta;
-  meta.shape = {6};
-  meta.chunks = {4};
-  auto array = cubed::storage::ZarrArray::create(where, meta);
-  array.write_all(cubed::NDBuffer::filled(cubed::DType::kFloat64, {6}, cubed::Scalar(2.5)));
-  double v = cubed::storage::ZarrArray::open(where).read_all().span<double>()[5];
-  std::printf("consumer read %.1f\n", v);
-  return v == 2.5 ? 0 : 1;
+  using namespace cubed;
+  auto where = storage::open_store_path("memory://consumer");
+  storage::ArrayMetadata meta;
+  meta.shape = Shape{6};
+  meta.chunks = Shape{4};
+  auto array = storage::ZarrArray::create(where, meta);
+  array.write_all(NDBuffer::filled(DType::kFloat64, {6}, Scalar(2.5)));
+  auto spec = Spec::make((std::filesystem::temp_directory_path() / "cubed-consumer").string(), "100MB", "10MB");
+  Array a = from_zarr(storage::ZarrArray::open(where), spec);
+  Array c = (a + 2 * ones({6}, DType::kFloat64, std::int64_t{3}, spec)) / 3;
+  double v = compute(rechunk(c, std::int64_t{6})).span<double>()[5];
+  std::printf("consumer computed %.1f\n", v);
+  return v == 1.5 ? 0 : 1;
 }
