@@ -2,10 +2,24 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <malloc.h>
 
 namespace cubed {
 namespace {
 thread_local MemoryCounter t_counter;
+
+// glibc raises its mmap threshold each time a large block is freed (up to
+// 32 MiB), after which chunk-sized buffers come from the heap, fragment it,
+// and the process keeps memory it no longer uses: its RSS then drifts above
+// what the tasks hold. A fixed threshold turns that off, so every buffer of
+// 1 MiB or more is mapped and unmapped, and RSS follows the counted bytes.
+bool fix_malloc_thresholds() {
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  mallopt(M_TRIM_THRESHOLD, 4 << 20);
+  return true;
+}
+[[maybe_unused]] const bool kMallocFixed = fix_malloc_thresholds();
+
 }  // namespace
 
 void* counted_allocate(std::size_t bytes) {

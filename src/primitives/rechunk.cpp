@@ -66,6 +66,11 @@ struct StagePlanner {
         const std::int64_t y = target[d];
         const std::int64_t lcm = std::lcm(source[d], y);
         if (lcm <= shape[d]) candidates.push_back(lcm);
+        // Regions that divide the lcm line up with the input chunks at
+        // every lcm boundary, so they re-read less than other lengths.
+        for (std::int64_t k = 2; k <= 64; ++k) {
+          if (lcm % k == 0 && (lcm / k) % y == 0 && lcm / k <= shape[d]) candidates.push_back(lcm / k);
+        }
         for (std::int64_t k = 1; k <= shape[d] / std::max<std::int64_t>(source[d], 1) && candidates.size() < 40; k *= 2) {
           candidates.push_back((k * source[d] + y - 1) / y * y);
         }

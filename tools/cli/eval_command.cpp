@@ -16,6 +16,7 @@
 #include "cubed/primitives/rechunk.hpp"
 #include "cubed/primitives/source.hpp"
 #include "cubed/runtime/compute.hpp"
+#include "cubed/runtime/callbacks.hpp"
 #include "cubed/runtime/executor.hpp"
 #include "cubed/storage/codecs/codec.hpp"
 
@@ -83,7 +84,8 @@ void print_stats(const ComputeReport& report, const Spec& spec) {
 const char* const kEvalUsage =
     "usage: cubed eval EXPR [NAME=PATH ...] -o OUT [--chunks C] [--compressor SPEC]\n"
     "                  [--allowed-mem SIZE] [--reserved-mem SIZE] [--work-dir DIR]\n"
-    "                  [--executor NAME] [--overwrite] [--explain] [--stats] [--print]\n\n"
+    "                  [--executor NAME] [--overwrite] [--explain] [--stats] [--print]\n"
+    "                  [--progress] [--history DIR]\n\n"
     "Evaluates the array expression EXPR over the Zarr arrays NAME=PATH and writes the\n"
     "result to the Zarr v2 array OUT, chunk by chunk within the memory budget. EXPR is\n"
     "written as in Python with numpy or the Array API, for example:\n\n"
@@ -118,14 +120,16 @@ const char* const kEvalUsage =
     "  --explain            print the plan (operations, tasks, memory) before running;\n"
     "                       with neither -o nor --print, only print it\n"
     "  --stats              print what the computation did, afterwards\n"
+    "  --progress           show progress per operation on stderr\n"
+    "  --history DIR        write plan.csv, events.csv and stats.csv of the run into DIR\n"
     "  --print              print the result as numpy prints arrays (instead of the line\n"
     "                       describing OUT); the result must fit in allowed-mem\n";
 
 int run_eval(const std::vector<std::string>& args) {
   Arguments parsed(args,
                    {{"--output", "--chunks", "--compressor", "--allowed-mem", "--reserved-mem", "--work-dir",
-                     "--executor"},
-                    {"--explain", "--stats", "--print", "--overwrite"},
+                     "--executor", "--history"},
+                    {"--explain", "--stats", "--print", "--overwrite", "--progress"},
                     {{"-o", "--output"}}});
   if (parsed.positional().empty()) throw InvalidArgumentError("eval needs an expression EXPR");
   const std::optional<std::string> output = parsed.option("--output");
@@ -141,6 +145,8 @@ int run_eval(const std::vector<std::string>& args) {
   spec_options.allowed_mem = parse_size(parsed.option("--allowed-mem").value_or("2GB"));
   spec_options.reserved_mem = parse_size(parsed.option("--reserved-mem").value_or("100MB"));
   ComputeOptions compute_options;
+  if (parsed.flag("--progress")) compute_options.callbacks.push_back(make_progress_bar());
+  if (auto history = parsed.option("--history")) compute_options.callbacks.push_back(make_history(*history));
   if (auto executor = parsed.option("--executor")) {
     make_executor(*executor);  // an unknown name is an error before anything runs
     spec_options.executor = *executor;
