@@ -2,6 +2,8 @@
 /// Umbrella header for users of cubed-cpp (not included by the library).
 #include "cubed/api/creation.hpp"
 #include "cubed/api/elementwise.hpp"
+#include "cubed/api/indexing.hpp"
+#include "cubed/api/manipulation.hpp"
 #include "cubed/array/array.hpp"
 #include "cubed/array/spec.hpp"
 #include "cubed/core/chunk_grid.hpp"

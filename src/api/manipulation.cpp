@@ -3,13 +3,13 @@
 #include "cubed/api/manipulation.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <numeric>
 
 #include "api/gather.hpp"
 #include "cubed/api/indexing.hpp"
 #include "cubed/core/error.hpp"
-#include "cubed/primitives/projected_memory.hpp"
 
 namespace cubed {
 namespace {
@@ -383,13 +383,21 @@ Array repeat(const Array& x, const std::vector<std::int64_t>& repeats, std::opti
   if (repeats.size() == 1) {
     const std::int64_t r = repeats[0];
     if (r == 1) return x;
-    shape[a] = n * r;
+    if (__builtin_mul_overflow(n, r, &shape[a])) {
+      throw InvalidArgumentError("repeat: " + std::to_string(n) + " elements repeated " + std::to_string(r) +
+                                 " times is too many");
+    }
     reads[a].map = [r](std::int64_t i) { return i / r; };
   } else {
     if (static_cast<std::int64_t>(repeats.size()) != n) {
       throw InvalidArgumentError("repeat: " + std::to_string(repeats.size()) + " repeats for axis " +
                                  std::to_string(a) + " of length " + std::to_string(n) +
                                  "; give one repeat per element or a single one");
+    }
+    for (std::int64_t r : repeats) {
+      if (r > std::numeric_limits<std::int64_t>::max() / static_cast<std::int64_t>(repeats.size())) {
+        throw InvalidArgumentError("repeat: repeat count " + std::to_string(r) + " is too large");
+      }
     }
     // ends[k]: output position just past the copies of element k.
     auto ends = std::make_shared<std::vector<std::int64_t>>(repeats.size());
@@ -429,7 +437,10 @@ Array tile(const Array& x, const std::vector<std::int64_t>& reps) {
     }
     const int a = d - offset;
     const std::int64_t n = x.shape()[a];
-    shape[d] = n * r[d];
+    if (__builtin_mul_overflow(n, r[d], &shape[d])) {
+      throw InvalidArgumentError("tile: axis " + std::to_string(a) + " of length " + std::to_string(n) + " tiled " +
+                                 std::to_string(r[d]) + " times is too long");
+    }
     chunks[d] = std::max<std::int64_t>(1, std::min(x.chunks()[a], shape[d]));
     reads[d].input_axis = a;
     if (r[d] != 1) {

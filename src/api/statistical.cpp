@@ -13,7 +13,8 @@
 //   (as many groups as g = budget would give, but even ones) and leaves
 //   budget / g to the axes before it. Rounds continue until every reduced
 //   axis has one chunk, so an axis of m chunks alone needs
-//   ceil(log_split_every(m)) rounds after the chunk operation.
+//   ceil(log_split_every(m)) rounds after the chunk operation. When x has
+//   one chunk across the reduced axes, one operation reduces and finalizes.
 // - A combine task reads its chunks one at a time (max_blocks_in_memory 1):
 //   the first becomes the accumulator, each next one is merged into it and
 //   dropped. It declares the accumulator (one state chunk) as extra memory;
@@ -25,15 +26,18 @@
 //   (0, 1, true, false, NaN), or an InvalidArgumentError for min, max,
 //   argmin and argmax, as numpy raises.
 // - Scans: the chunk operation is the sum/prod chunk operation along the
-//   scanned axis (each chunk's totals); a scan task merges the totals of the
-//   chunks before it (streamed, so memory stays one slab) and scans its own
-//   chunk from that carry. A task at position j reads j totals chunks: the
-//   reads grow as nb^2 / 2 for nb chunks along the axis, each a slab of one
-//   element along the axis, which is small next to the chunks themselves.
+//   scanned axis (each chunk's totals, level 1); combine rounds of
+//   split_every chunks make levels 2, 3, ... (totals of split_every^k
+//   chunks) until a level has at most split_every chunks. A scan task at
+//   position j merges the totals of chunks [0, j) from the digits of j in
+//   base split_every (at most split_every reads per level, streamed, so
+//   memory stays one slab) and scans its own chunk from that carry.
 //   With include_initial, output chunk j holds x[0..jc) summed up to each
 //   position, i.e. an exclusive scan of x's chunk j; a last output chunk of
 //   length 1 (when the axis length is a multiple of the chunk) reads no
 //   chunk of x.
+// - dtypes follow kernels::make_reduction (Array API 2024.12; mean, var
+//   and std of integers give float64 as numpy does).
 // - diff: one operation per order; an output chunk reads its chunk of x and,
 //   when the output chunk is full, the next chunk of x (one at a time) for
 //   its first slab.
@@ -302,6 +306,9 @@ Array cumulative(const Array& x, ReduceOp op, bool skip_nan, const ReduceOptions
     }
     axis = normalize_axes(o.axis, n, name)[0];
   }
+  if (o.split_every < 2) {
+    throw InvalidArgumentError(name + ": split_every must be at least 2, got " + std::to_string(o.split_every));
+  }
   const Reduction r = kernels::make_reduction(op, skip_nan, x.dtype(), o.dtype);
   const bool exclusive = o.include_initial;
   Shape out_shape = x.shape();
@@ -313,36 +320,53 @@ Array cumulative(const Array& x, ReduceOp op, bool skip_nan, const ReduceOptions
   }
   const ChunkGrid out_grid(out_shape, chunks);
   const std::int64_t x_blocks = x.numblocks()[axis];
-  std::vector<bool> reduced(n, false);
-  reduced[axis] = true;
+  const std::int64_t s = o.split_every;
+  const Geometry g(x, {axis}, true);
+  // inputs[k + 1] holds the totals of s^k consecutive chunks of x along the
+  // axis; levels are added until one has at most s chunks.
   std::vector<Array> inputs{x};
-  const bool with_totals = out_grid.grid_shape()[axis] > 1;
-  if (with_totals) inputs.push_back(state_array(x, r, reduced, name));
+  if (out_grid.grid_shape()[axis] > 1) {
+    inputs.push_back(state_array(x, r, g.reduced, name));
+    Shape group(n, 1);
+    group[axis] = s;
+    while (inputs.back().numblocks()[axis] > s) inputs.push_back(combine_round(inputs.back(), r, g, group, false, name));
+  }
+  const int levels = static_cast<int>(inputs.size()) - 1;
   BlockwiseOptions options;
   options.name = name;
-  options.extra_memory = cast_bytes(x, r) + state_chunk_bytes(x, r, reduced);  // cast copy, carry
+  options.extra_memory = cast_bytes(x, r) + state_chunk_bytes(x, r, g.reduced);  // cast copy, carry
   options.max_blocks_in_memory.assign(inputs.size(), 1);
-  KeyFunction keys = [axis, x_blocks, with_totals](const Shape& c) {
-    std::vector<std::vector<Shape>> lists(with_totals ? 2 : 1);
-    if (c[axis] < x_blocks) lists[0].push_back(c);
-    if (with_totals) {
-      for (std::int64_t i = 0; i < c[axis]; ++i) {
+  // Chunks of each level making up the prefix [0, j) of chunk j: the digits
+  // of j in base s (the top level takes what is left), so a task reads at
+  // most s - 1 chunks per level (s at the top).
+  KeyFunction keys = [axis, x_blocks, levels, s](const Shape& c) {
+    std::vector<std::vector<Shape>> lists(static_cast<std::size_t>(levels) + 1);
+    const std::int64_t j = c[axis];
+    if (j < x_blocks) lists[0].push_back(c);
+    std::int64_t size = 1;  // chunks of x per chunk of level k + 1
+    for (int k = 0; k < levels; ++k, size *= s) {
+      const bool top = k == levels - 1;
+      const std::int64_t digits = top ? j / size : (j / size) % s;
+      const std::int64_t start = top ? 0 : j / (size * s) * s;
+      for (std::int64_t i = 0; i < digits; ++i) {
         Shape t = c;
-        t[axis] = i;
+        t[axis] = start + i;
         t.push_back(0);
-        lists[1].push_back(std::move(t));
+        lists[k + 1].push_back(std::move(t));
       }
     }
     return lists;
   };
-  ChunkFunction fn = [r, axis, exclusive, out_grid, with_totals](const Shape& c, TaskInputs& in) {
+  ChunkFunction fn = [r, axis, exclusive, out_grid, levels](const Shape& c, TaskInputs& in) {
     const Shape out_shape = out_grid.chunk_shape(c);
     Shape slots = out_shape;
     slots[axis] = 1;
     NDBuffer carry = kernels::identity_state(r, slots);
-    for (std::size_t k = 0; with_totals && k < in.count(1); ++k) {
-      NDBuffer totals = in.read(1, k);
-      kernels::merge_states(r, carry, totals);
+    for (int level = 1; level <= levels; ++level) {
+      for (std::size_t k = 0; k < in.count(level); ++k) {
+        NDBuffer totals = in.read(level, k);
+        kernels::merge_states(r, carry, totals);
+      }
     }
     if (in.count(0) == 0) return kernels::scan_chunk(r, nullptr, axis, carry, out_shape, exclusive);
     NDBuffer chunk = read_input(in, 0, 0, r.input);

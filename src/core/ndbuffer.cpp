@@ -9,7 +9,7 @@
 
 namespace cubed {
 
-NDBuffer::NDBuffer() : NDBuffer(DType::kFloat64, Shape{}) { std::memset(data_, 0, 8); }
+NDBuffer::NDBuffer() : shape_{0} {}  // empty, allocates nothing
 
 NDBuffer::NDBuffer(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
   size_ = shape_size(shape_);

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "cubed/api/creation.hpp"
+#include "cubed/api/manipulation.hpp"
 #include "cubed/api/elementwise.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/expr/function_table.hpp"
@@ -212,6 +213,73 @@ Value rechunk(const CallArguments& a) {
   return cubed::rechunk(x, a.chunks("chunks"));
 }
 
+
+// ---- manipulation (api/manipulation.hpp) --------------------------------------------
+
+// Integers given as one int or a tuple/list of ints (negative allowed).
+std::vector<std::int64_t> int_list(const CallArguments& a, std::string_view name) {
+  const Value& v = a[name];
+  if (v.is_int()) return {v.scalar().as_int()};
+  if (!v.is_sequence()) a.type_error(name, "an int or a tuple of ints");
+  std::vector<std::int64_t> out;
+  for (const Value& item : v.items()) {
+    if (!item.is_int()) a.type_error(name, "an int or a tuple of ints");
+    out.push_back(item.scalar().as_int());
+  }
+  return out;
+}
+
+std::vector<int> axes(const CallArguments& a, std::string_view name) {
+  std::vector<int> out;
+  for (std::int64_t v : int_list(a, name)) out.push_back(static_cast<int>(v));
+  return out;
+}
+
+std::optional<std::vector<int>> optional_axes(const CallArguments& a, std::string_view name) {
+  if (a[name].is_none()) return std::nullopt;
+  return axes(a, name);
+}
+
+std::vector<Array> array_list(const CallArguments& a, std::string_view name) {
+  const Value& v = a[name];
+  if (!v.is_sequence()) a.type_error(name, "a tuple or list of arrays");
+  std::vector<Array> out;
+  for (const Value& item : v.items()) {
+    if (!item.is_array()) a.type_error(name, "a tuple or list of arrays");
+    out.push_back(item.array());
+  }
+  return out;
+}
+
+std::optional<int> optional_axis(const CallArguments& a, std::string_view name) {
+  auto v = a.optional_integer(name);
+  if (!v) return std::nullopt;
+  return static_cast<int>(*v);
+}
+
+Value reshape(const CallArguments& a) {
+  std::vector<std::int64_t> shape = int_list(a, "shape");
+  return cubed::reshape(a.array("x"), Shape(shape.begin(), shape.end()));
+}
+Value broadcast_to(const CallArguments& a) { return cubed::broadcast_to(a.array("x"), a.shape("shape")); }
+Value concat(const CallArguments& a) { return cubed::concat(array_list(a, "arrays"), optional_axis(a, "axis")); }
+Value stack(const CallArguments& a) {
+  return cubed::stack(array_list(a, "arrays"), static_cast<int>(a.integer("axis")));
+}
+Value expand_dims(const CallArguments& a) { return cubed::expand_dims(a.array("x"), axes(a, "axis")); }
+Value squeeze(const CallArguments& a) { return cubed::squeeze(a.array("x"), optional_axes(a, "axis")); }
+Value flip(const CallArguments& a) { return cubed::flip(a.array("x"), optional_axes(a, "axis")); }
+Value permute_dims(const CallArguments& a) { return cubed::permute_dims(a.array("x"), axes(a, "axes")); }
+Value moveaxis(const CallArguments& a) {
+  return cubed::moveaxis(a.array("x"), axes(a, "source"), axes(a, "destination"));
+}
+Value roll(const CallArguments& a) {
+  return cubed::roll(a.array("x"), int_list(a, "shift"), optional_axes(a, "axis"));
+}
+Value repeat(const CallArguments& a) {
+  return cubed::repeat(a.array("x"), int_list(a, "repeats"), optional_axis(a, "axis"));
+}
+Value tile(const CallArguments& a) { return cubed::tile(a.array("x"), int_list(a, "repetitions")); }
 }  // namespace
 
 const FunctionTable& builtin_functions() {
@@ -264,6 +332,19 @@ const FunctionTable& builtin_functions() {
     t.add("zeros_like", "x, /, *, dtype=None, chunks=None", filled_like(&cubed::zeros));
     // Chunks (primitives/rechunk.hpp).
     t.add("rechunk", "x, /, chunks", rechunk);
+    // Manipulation (api/manipulation.hpp).
+    t.add("broadcast_to", "x, /, shape", broadcast_to);
+    t.add("concat", "arrays, /, *, axis=0", concat);
+    t.add("expand_dims", "x, /, *, axis=0", expand_dims);
+    t.add("flip", "x, /, *, axis=None", flip);
+    t.add("moveaxis", "x, source, destination, /", moveaxis);
+    t.add("permute_dims", "x, /, axes", permute_dims);
+    t.add("repeat", "x, repeats, /, *, axis=None", repeat);
+    t.add("reshape", "x, /, shape, *, copy=None", reshape);
+    t.add("roll", "x, /, shift, *, axis=None", roll);
+    t.add("squeeze", "x, /, axis", squeeze);
+    t.add("stack", "arrays, /, *, axis=0", stack);
+    t.add("tile", "x, repetitions, /", tile);
     // Linear algebra: `@` calls matmul.
     t.add("matmul", "x1, x2, /", not_available("matmul"));
     return t;

@@ -1,13 +1,26 @@
 #include "cubed/expr/indexing.hpp"
 
-#include "cubed/core/error.hpp"
+#include "cubed/api/indexing.hpp"
 
 namespace cubed::expr {
 
-// When the library gains indexing (api/indexing.hpp), convert the items and
-// call it here; the evaluator already parses and checks every subscript.
-Array index_array(const Array&, const std::vector<IndexItem>&) {
-  throw NotImplementedError("indexing is not available yet");
+// The evaluator has parsed and checked every subscript; the library does the
+// indexing (and names out-of-range indices).
+Array index_array(const Array& x, const std::vector<IndexItem>& items) {
+  std::vector<cubed::IndexItem> converted;
+  converted.reserve(items.size());
+  for (const IndexItem& item : items) {
+    if (const auto* i = std::get_if<std::int64_t>(&item)) {
+      converted.emplace_back(*i);
+    } else if (const auto* s = std::get_if<Slice>(&item)) {
+      converted.emplace_back(cubed::Slice{s->start, s->stop, s->step});
+    } else if (std::holds_alternative<NewAxis>(item)) {
+      converted.emplace_back(cubed::NewAxis{});
+    } else {
+      converted.emplace_back(cubed::Ellipsis{});
+    }
+  }
+  return cubed::index(x, converted);
 }
 
 }  // namespace cubed::expr

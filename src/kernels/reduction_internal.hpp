@@ -63,6 +63,7 @@ inline constexpr bool kWidens = std::is_same_v<S, std::int64_t>    ? kIsBool<T> 
                                 : std::is_same_v<S, double>        ? !kIsComplex<T>
                                                                    : true;
 
+// Sum and product in an accumulator type; int64 wraps through uint64.
 template <class S>
 S wrap_add(S a, S b) {
   if constexpr (std::is_same_v<S, std::int64_t>) {

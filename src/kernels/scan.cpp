@@ -40,26 +40,31 @@ DType dtype_of() {
                       std::string(dtype_name(r.result)));
 }
 
-template <class R, class S>
-R narrow(S v) {
+template <class R, class A>
+R narrow(A v) {
   if constexpr (kIsBool<R>) {
-    return v != S(0);
+    return v != A(0);
   } else {
     return static_cast<R>(v);
   }
 }
 
+// int64 carries are scanned as uint64 on the same bits (wrapping, no
+// undefined behaviour; see Working in reduction.cpp).
 template <class T, class S, class R, bool IsSum, bool Skip>
-void scan_loop(const T* x, std::int64_t chunk_length, S* carry, R* out, std::int64_t outer, std::int64_t length,
+void scan_loop(const T* x, std::int64_t chunk_length, S* carry_data, R* out, std::int64_t outer, std::int64_t length,
                std::int64_t inner, bool exclusive) {
-  auto step = [](S c, T v) -> S {
+  using A = std::conditional_t<std::is_same_v<S, std::int64_t>, std::uint64_t, S>;
+  A* carry = reinterpret_cast<A*>(carry_data);
+  auto step = [](A c, T v) -> A {
     if constexpr (Skip) {
       if (is_nan(v)) return c;
     }
-    return IsSum ? detail::wrap_add(c, widen<S>(v)) : detail::wrap_mul(c, widen<S>(v));
+    const A w = static_cast<A>(widen<S>(v));
+    return IsSum ? c + w : c * w;
   };
   for (std::int64_t o = 0; o < outer; ++o) {
-    S* c = carry + o * inner;
+    A* c = carry + o * inner;
     const T* xo = x ? x + o * chunk_length * inner : nullptr;
     R* ro = out + o * length * inner;
     for (std::int64_t t = 0; t < length; ++t) {

@@ -7,8 +7,11 @@
 // +-0) follow C99 Annex F, which is what the standard's tables restate.
 // Complex types call std::complex, which libstdc++ maps to the C library's
 // Annex G functions (cacos, csin, cexp, clog, csqrt, ...), again the source of
-// the standard's complex tables. Four complex functions have no C library
-// counterpart and are written here:
+// the standard's complex tables, with one exception: for a = +-inf and
+// finite b, C99 gives tanh(a + bi) = +-1 + i 0 sin(2b), the standard
+// +-1 + 0j with the sign of b (tanh(+inf + 2.5j) is 1 - 0j in C99, 1 + 0j in
+// the standard), which is what complex tanh returns here. Four complex
+// functions have no C library counterpart and are written here:
 //
 //   log2(z), log10(z)  log(z) times 1/ln 2 or 1/ln 10. Multiplying by a
 //                      positive constant keeps every special case of log.
@@ -60,6 +63,20 @@ std::complex<R> complex_log1p(std::complex<R> z) {
     return {std::log1p(a * (2 + a) + b * b) / 2, std::atan2(b, 1 + a)};
   }
   return std::log(std::complex<R>(1 + a, b));
+}
+
+template <class R>
+std::complex<R> complex_tanh(std::complex<R> z) {
+  if (std::isinf(z.real()) && std::isfinite(z.imag())) {
+    return {std::copysign(R(1), z.real()), std::copysign(R(0), z.imag())};
+  }
+  return std::tanh(z);
+}
+
+template <class T>
+T tanh_of(T x) {
+  if constexpr (kIsComplex<T>) return complex_tanh(x);
+  else return std::tanh(x);
 }
 
 template <class T>
@@ -119,7 +136,7 @@ void run(UnaryOp op, const NDBuffer& a, NDBuffer& out) {
     case UnaryOp::kSinh: return map_unary<T, T>(a, out, [](T x) -> T { return std::sinh(x); });
     case UnaryOp::kSqrt: return map_unary<T, T>(a, out, [](T x) -> T { return std::sqrt(x); });
     case UnaryOp::kTan: return map_unary<T, T>(a, out, [](T x) -> T { return std::tan(x); });
-    case UnaryOp::kTanh: return map_unary<T, T>(a, out, [](T x) -> T { return std::tanh(x); });
+    case UnaryOp::kTanh: return map_unary<T, T>(a, out, [](T x) { return tanh_of(x); });
     default: break;
   }
   throw InternalError("unary math kernel called with " + std::string(unary_op_name(op)));

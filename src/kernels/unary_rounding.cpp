@@ -51,7 +51,15 @@ std::complex<R> complex_sign(std::complex<R> z) {
   if (inf_a) return {real_sign(a), R(0)};
   if (inf_b) return {R(0), real_sign(b)};
   if (a == 0 && b == 0) return {R(0), R(0)};
-  const R magnitude = std::hypot(a, b);  // finite and > 0 (no overflow: hypot scales)
+  // Where |x| would be subnormal (inexact) or overflow, scale x by a power of
+  // two first so that its larger part is in [1, 2). The smaller part may lose
+  // bits only where its share of the result underflows anyway.
+  const R larger = std::fmax(std::fabs(a), std::fabs(b));
+  if (larger < std::numeric_limits<R>::min() || larger > std::numeric_limits<R>::max() / 2) {
+    const int exponent = std::ilogb(larger);
+    return complex_sign(std::complex<R>(std::scalbn(a, -exponent), std::scalbn(b, -exponent)));
+  }
+  const R magnitude = std::hypot(a, b);  // finite and > 0
   return {a / magnitude, b / magnitude};
 }
 

@@ -2,8 +2,8 @@
 // broadcasting by strides as in broadcast_loop.hpp, extended to three
 // operands: axes are merged where all three are contiguous (or broadcast)
 // across them, and the inner loop is specialised on which operands move
-// (stride 1) and which stay (stride 0), so the common cases (same shapes, or
-// scalar bounds) run as one flat loop the compiler vectorises.
+// (stride 1) and which stay (stride 0), so every row is a flat loop the
+// compiler vectorises (same shapes or scalar operands: one row).
 //
 // where only moves bytes, so it is instantiated per element size (1, 2, 4, 8
 // and 16 bytes), not per dtype; NaN payloads and signed zeros are kept.
@@ -94,12 +94,10 @@ void broadcast_ternary(const NDBuffer& a, const NDBuffer& b, const NDBuffer& c, 
       row_fixed<M0, M1, M2>(x, y, z, o, n, f);
     });
   };
-  const bool unit = (s0 == 0 || s0 == 1) && (s1 == 0 || s1 == 1) && (s2 == 0 || s2 == 1);
-  if (!unit) {
-    for_each_row(layout, pa, pb, pc, po, [&](const T0* x, const T1* y, const T2* z, R* o, std::int64_t n) {
-      for (std::int64_t i = 0; i < n; ++i) o[i] = f(x[i * s0], y[i * s1], z[i * s2]);
-    });
-    return;
+  // In C order the innermost axis (merged or not) has stride 1, or 0 where
+  // an operand broadcasts.
+  if ((s0 != 0 && s0 != 1) || (s1 != 0 && s1 != 1) || (s2 != 0 && s2 != 1)) {
+    throw InternalError("ternary kernel: inner strides must be 0 or 1");
   }
   switch ((s0 == 1 ? 4 : 0) | (s1 == 1 ? 2 : 0) | (s2 == 1 ? 1 : 0)) {
     case 0: return fixed.template operator()<false, false, false>();
@@ -128,8 +126,9 @@ T clip_value(T x, T lo, T hi) {
   if constexpr (std::is_floating_point_v<T>) {
     if (std::isnan(x) || std::isnan(lo) || std::isnan(hi)) return std::numeric_limits<T>::quiet_NaN();
   }
-  const T low = x < lo ? lo : x;
-  return low > hi ? hi : low;
+  // In numpy's order, which decides the sign of a zero result: clip(-0.0, 0.0, 1.0) is +0.
+  const T low = x > lo ? x : lo;
+  return low < hi ? low : hi;
 }
 
 void check_shape(std::string_view name, const NDBuffer& a, const NDBuffer& b, const NDBuffer& c, const NDBuffer& out) {

@@ -36,8 +36,9 @@ def main():
             items = list(result) if is_list else [result]
             description = {"list": is_list, "items": []}
             for i, item in enumerate(items):
-                item = np.ascontiguousarray(np.asarray(item))
-                item.tofile(f"{case['out']}.{i}")
+                item = np.asarray(item)
+                with open(f"{case['out']}.{i}", "wb") as out:
+                    out.write(item.tobytes(order="C"))
                 description["items"].append({"dtype": str(item.dtype), "shape": list(item.shape)})
         with open(case["out"] + ".json", "w") as f:
             json.dump(description, f)

@@ -343,8 +343,14 @@ TEST_F(EvaluatorTest, NotYetAvailable) {
   EXPECT_EQ(error("a @ b"), "matmul is not available yet (at column 3 of 'a @ b')");
   EXPECT_EQ(error_kind("a @ b"), ErrorKind::kNotImplemented);
   EXPECT_EQ(error("matmul(a, b)"), "matmul is not available yet (at column 1 of 'matmul(a, b)')");
-  EXPECT_EQ(error("a[0, 1:2, ..., None]"), "indexing is not available yet (at column 2 of 'a[0, 1:2, ..., None]')");
-  EXPECT_EQ(error_kind("a[0]"), ErrorKind::kNotImplemented);
+  // Indexing goes to the library: shapes, values and its errors.
+  EXPECT_EQ(eval("a[0, 1:2, ..., None]").array().shape(), (Shape{1, 1}));
+  NDBuffer row = compute(eval("a[1, ::-1]").array());
+  ASSERT_EQ(row.shape(), Shape{3});
+  EXPECT_EQ(row.get(0).as_double(), 6.0);
+  EXPECT_EQ(row.get(2).as_double(), 4.0);
+  EXPECT_NE(error("a[5]").find("index 5 is out of bounds for axis 0 with size 2"), std::string::npos);
+  EXPECT_EQ(error_kind("a[5]"), ErrorKind::kInvalidArgument);
   EXPECT_NE(error("a[1.5]").find("array indices must be integers, slices (':'), ellipsis ('...') or None, not float "
                                  "(at column 3"),
             std::string::npos);

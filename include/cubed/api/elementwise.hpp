@@ -58,13 +58,20 @@ Array square(const Array& a);
 
 // ---- floating-point functions (src/api/elementwise_math.cpp) ----------------
 //
-// Array API semantics, numpy results. Floating and complex inputs keep their
-// dtype; integer inputs compute in float64 (numpy gives float16/float32 for
-// 8- and 16-bit integers; cubed-cpp has no float16 and uses one rule); bool
-// inputs throw DTypeError ("sin does not support dtype bool"). Special cases
-// (NaN, +-inf, +-0) follow the standard: the C library's C99 Annex F/G
-// functions for real and complex types; see src/kernels/unary_math.cpp for
-// expm1, log1p, log2 and log10 of complex numbers, written here.
+// Array API (2024.12) semantics; numpy's results are the reference. Floating
+// and complex inputs keep their dtype; integer inputs compute in float64
+// (numpy gives float16/float32 for 8- and 16-bit integers; cubed-cpp has no
+// float16 and uses one rule); bool inputs throw DTypeError ("sin does not
+// support dtype bool"), as the standard defines these for numeric types
+// only (numpy accepts bool). Special cases (NaN, +-inf, +-0) are the
+// standard's: the C library's C99 Annex F/G functions for real and complex
+// types meet every case of the standard's tables (checked case by case in
+// tests/kernels) except tanh(+-inf + bj), finite b, where C99 gives
+// +-1 + i 0 sin(2b) and the standard +-1 + 0j with b's sign: cubed-cpp
+// returns the standard's. expm1, log1p, log2 and log10 of complex numbers
+// are written in src/kernels/unary_math.cpp (numpy 1.24's complex log1p
+// loses all digits for small |z|, and its complex expm1 gives NaN parts on
+// overflow; cubed-cpp's are accurate there and meet the standard's tables).
 
 Array acos(const Array& x);
 Array acosh(const Array& x);
@@ -81,7 +88,10 @@ Array log1p(const Array& x);
 Array log2(const Array& x);
 Array log10(const Array& x);
 /// 1 / x (for integers 1.0 / x in float64, where numpy keeps the integer
-/// type and truncates; the standard defines floating types only).
+/// type and truncates; the standard defines floating types only). For
+/// complex x, zeros and infinities divide as in C99 Annex G (1 / 0j is
+/// inf + NaN j, 1 / (inf + inf j) is 0), which the standard leaves to the
+/// implementation (numpy's reciprocal gives NaN + NaN j for both).
 Array reciprocal(const Array& x);
 Array sin(const Array& x);
 Array sinh(const Array& x);
@@ -100,18 +110,22 @@ Array nextafter(const Operand& x1, const Operand& x2);
 
 // ---- rounding, sign, classification, complex parts -------------------------
 
-/// Same dtype as x; integers are returned unchanged. Complex and bool throw
-/// DTypeError (round takes complex: each part is rounded).
+/// Same dtype as x; integers are returned unchanged (numpy gives float64 for
+/// ceil, floor and trunc). Complex and bool throw DTypeError (round takes
+/// complex: each part is rounded).
 Array ceil(const Array& x);
 Array floor(const Array& x);
 Array trunc(const Array& x);
 /// Halves round to even, as numpy.
 Array round(const Array& x);
-/// -1, 0 or +1 (NaN stays NaN); complex x gives x / |x| (0 for 0; NaN + NaN j
-/// when a part is NaN; the unit along the axis of a single infinite part).
+/// -1, 0 or +1 (NaN stays NaN, -0 gives +0 as in numpy); complex x gives
+/// x / |x| (0 for 0; NaN + NaN j when a part is NaN). Where the standard
+/// defers to its implementation-defined division, a single infinite part
+/// gives the unit along its axis (as numpy 2) and two give NaN + NaN j.
+/// numpy 1.24's complex sign is the older sign(real part) definition.
 Array sign(const Array& x);
-/// The sign bit (bool), also of -0 and NaN. Integers: x < 0 (numpy).
-/// Complex throws DTypeError.
+/// The sign bit (bool), also of -0 and NaN. Integers: x < 0 (numpy; the
+/// standard defines floating types only). Complex throws DTypeError.
 Array signbit(const Array& x);
 /// Bool results; integers are always finite, never inf or NaN. A complex
 /// number is NaN when a part is NaN, infinite when a part is infinite.
@@ -119,8 +133,8 @@ Array isfinite(const Array& x);
 Array isinf(const Array& x);
 Array isnan(const Array& x);
 /// Parts of complex numbers (real/imag give the real dtype of the same
-/// precision). On real dtypes, as numpy: real and conj return x, imag zeros
-/// of x's dtype.
+/// precision). On real numeric dtypes, as numpy (and the 2024.12 standard
+/// for real and conj): real and conj return x, imag zeros of x's dtype.
 Array real(const Array& x);
 Array imag(const Array& x);
 Array conj(const Array& x);

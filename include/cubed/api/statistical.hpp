@@ -20,9 +20,10 @@
 /// memory bounds what it really uses.
 ///
 /// Cumulative sums and products are blocked scans: a chunk operation computes
-/// each chunk's total; a task of the scan then merges the totals of the
-/// chunks before its own along the axis (one at a time) into a carry and
-/// scans its chunk from there.
+/// each chunk's totals, combine rounds sum them split_every at a time into
+/// coarser levels, and a task of the scan merges the few totals that make up
+/// the prefix before its chunk (one at a time) into a carry and scans its
+/// chunk from there.
 #include <optional>
 #include <vector>
 

@@ -13,7 +13,8 @@ namespace cubed {
 
 class NDBuffer {
  public:
-  /// A 0-d float64 buffer holding 0.
+  /// An empty float64 buffer of shape (0,); allocates nothing (a placeholder,
+  /// as a moved-from buffer is).
   NDBuffer();
   /// Uninitialised elements. Throws InvalidArgumentError on a bad shape.
   NDBuffer(DType dtype, Shape shape);

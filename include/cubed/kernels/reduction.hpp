@@ -20,10 +20,12 @@
 ///                        skip NaN, an all-NaN slot stays NaN)
 ///   all, any             1 x bool
 ///   count_nonzero        1 x int64
-///   mean, var, std       4 x float64: (n, mean.real, mean.imag, M2), where M2
-///                        is the sum of |x - mean|^2; chunks use two passes
-///                        (mean, then M2) and merges use Chan et al.'s
-///                        parallel formula, so large offsets do not cancel
+///   mean, var, std       6 x float64: (n, mean.real as hi + lo, mean.imag
+///                        as hi + lo, M2), where M2 is the sum of
+///                        |x - mean|^2; chunks use two passes (mean, then
+///                        distances to it) and merges Chan et al.'s parallel
+///                        formula, with the mean carried in two doubles, so
+///                        large offsets (1e9 + noise) cost no digits
 ///   argmin, argmax       2 x int64: (value, index). The value is widened
 ///                        exactly to int64 (bool, signed), uint64 (unsigned)
 ///                        or float64 (floating) and its bits stored as int64;
