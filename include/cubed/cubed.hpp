@@ -4,6 +4,7 @@
 #include "cubed/api/elementwise.hpp"
 #include "cubed/api/indexing.hpp"
 #include "cubed/api/manipulation.hpp"
+#include "cubed/api/statistical.hpp"
 #include "cubed/array/array.hpp"
 #include "cubed/array/spec.hpp"
 #include "cubed/core/chunk_grid.hpp"

@@ -148,9 +148,14 @@ std::string Scalar::to_string() const {
     case Kind::kUInt: return std::to_string(u_);
     case Kind::kFloat: return format_double(f_);
     case Kind::kComplex: {
+      // Appended piece by piece: GCC 12 warns falsely on "literal" + string&&.
+      std::string text(1, '(');
+      text += format_double(c_.real());
       std::string im = format_double(c_.imag());
-      if (im[0] != '-') im = std::string(1, '+').append(im);
-      return "(" + format_double(c_.real()) + im + "j)";
+      if (im[0] != '-') text += '+';
+      text += im;
+      text += "j)";
+      return text;
     }
   }
   return "";

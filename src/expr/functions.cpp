@@ -6,6 +6,7 @@
 
 #include "cubed/api/creation.hpp"
 #include "cubed/api/manipulation.hpp"
+#include "cubed/api/statistical.hpp"
 #include "cubed/api/elementwise.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/expr/function_table.hpp"
@@ -280,6 +281,36 @@ Value repeat(const CallArguments& a) {
   return cubed::repeat(a.array("x"), int_list(a, "repeats"), optional_axis(a, "axis"));
 }
 Value tile(const CallArguments& a) { return cubed::tile(a.array("x"), int_list(a, "repetitions")); }
+
+// ---- statistics (api/statistical.hpp) ---------------------------------------------
+
+// Keyword arguments shared by the reductions; a function without one of
+// them in its signature never sees it.
+ReduceOptions reduce_options(const CallArguments& a, bool has_dtype, bool has_correction, bool has_keepdims) {
+  ReduceOptions o;
+  o.axis = optional_axes(a, "axis");
+  if (has_keepdims) o.keepdims = a.boolean("keepdims");
+  if (has_dtype) o.dtype = a.dtype("dtype");
+  if (has_correction) o.correction = a.real("correction");
+  o.split_every = static_cast<int>(a.integer("split_every"));
+  return o;
+}
+
+using Reduction = Array (*)(const Array&, const ReduceOptions&);
+
+Function reduction(Reduction fn, bool has_dtype, bool has_correction) {
+  return [=](const CallArguments& a) -> Value {
+    return fn(a.array("x"), reduce_options(a, has_dtype, has_correction, true));
+  };
+}
+
+Function cumulative(Reduction fn) {
+  return [=](const CallArguments& a) -> Value {
+    ReduceOptions o = reduce_options(a, true, false, false);
+    o.include_initial = a.boolean("include_initial");
+    return fn(a.array("x"), o);
+  };
+}
 }  // namespace
 
 const FunctionTable& builtin_functions() {
@@ -332,6 +363,36 @@ const FunctionTable& builtin_functions() {
     t.add("zeros_like", "x, /, *, dtype=None, chunks=None", filled_like(&cubed::zeros));
     // Chunks (primitives/rechunk.hpp).
     t.add("rechunk", "x, /, chunks", rechunk);
+    // Statistics (api/statistical.hpp): tree reductions with split_every.
+    constexpr const char* kSum = "x, /, *, axis=None, dtype=None, keepdims=False, split_every=8";
+    constexpr const char* kPlain = "x, /, *, axis=None, keepdims=False, split_every=8";
+    constexpr const char* kVar = "x, /, *, axis=None, correction=0.0, keepdims=False, split_every=8";
+    constexpr const char* kScan = "x, /, *, axis=None, dtype=None, include_initial=False, split_every=8";
+    t.add("sum", kSum, reduction(&cubed::sum, true, false));
+    t.add("prod", kSum, reduction(&cubed::prod, true, false));
+    t.add("mean", kSum, reduction(&cubed::mean, true, false));
+    t.add("nansum", kSum, reduction(&cubed::nansum, true, false));
+    t.add("nanprod", kSum, reduction(&cubed::nanprod, true, false));
+    t.add("nanmean", kSum, reduction(&cubed::nanmean, true, false));
+    t.add("min", kPlain, reduction(&cubed::min, false, false));
+    t.add("max", kPlain, reduction(&cubed::max, false, false));
+    t.add("nanmin", kPlain, reduction(&cubed::nanmin, false, false));
+    t.add("nanmax", kPlain, reduction(&cubed::nanmax, false, false));
+    t.add("all", kPlain, reduction(&cubed::all, false, false));
+    t.add("any", kPlain, reduction(&cubed::any, false, false));
+    t.add("count_nonzero", kPlain, reduction(&cubed::count_nonzero, false, false));
+    t.add("argmin", kPlain, reduction(&cubed::argmin, false, false));
+    t.add("argmax", kPlain, reduction(&cubed::argmax, false, false));
+    t.add("nanargmin", kPlain, reduction(&cubed::nanargmin, false, false));
+    t.add("nanargmax", kPlain, reduction(&cubed::nanargmax, false, false));
+    t.add("var", kVar, reduction(&cubed::var, false, true));
+    t.add("std", kVar, reduction(&cubed::std, false, true));
+    t.add("nanvar", kVar, reduction(&cubed::nanvar, false, true));
+    t.add("nanstd", kVar, reduction(&cubed::nanstd, false, true));
+    t.add("cumulative_sum", kScan, cumulative(&cubed::cumulative_sum));
+    t.add("cumulative_prod", kScan, cumulative(&cubed::cumulative_prod));
+    t.add("nancumsum", kScan, cumulative(&cubed::nancumsum));
+    t.add("nancumprod", kScan, cumulative(&cubed::nancumprod));
     // Manipulation (api/manipulation.hpp).
     t.add("broadcast_to", "x, /, shape", broadcast_to);
     t.add("concat", "arrays, /, *, axis=0", concat);
