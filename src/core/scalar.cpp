@@ -18,6 +18,17 @@ T float_to_int(double v) {
   return static_cast<T>(v);
 }
 
+// double -> float without undefined behaviour: out of range gives +-inf, as
+// IEEE rounding would.
+template <class T>
+T narrow_float(double v) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (v > std::numeric_limits<float>::max()) return std::numeric_limits<float>::infinity();
+    if (v < -std::numeric_limits<float>::max()) return -std::numeric_limits<float>::infinity();
+  }
+  return static_cast<T>(v);
+}
+
 std::string format_double(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
@@ -101,11 +112,11 @@ void Scalar::store(DType dt, void* dst) const {
         value = static_cast<T>(as_uint());
       }
     } else if constexpr (std::is_floating_point_v<T>) {
-      value = static_cast<T>(as_double());
+      value = narrow_float<T>(as_double());
     } else {
       std::complex<double> c = as_complex();
-      value = T(static_cast<typename T::value_type>(c.real()),
-                static_cast<typename T::value_type>(c.imag()));
+      using C = typename T::value_type;
+      value = T(narrow_float<C>(c.real()), narrow_float<C>(c.imag()));
     }
     std::memcpy(dst, &value, sizeof(T));
   });
