@@ -311,6 +311,38 @@ Function cumulative(Reduction fn) {
     return fn(a.array("x"), o);
   };
 }
+
+// ---- elementwise math (api/elementwise.hpp) ------------------------------------------
+
+// An array, or a number made a 0-d array (math on numbers gives 0-d results).
+Array array_or_number(const CallArguments& a, std::string_view name) {
+  const Value& v = a[name];
+  if (v.is_scalar()) return scalar_array(v.scalar(), v.scalar().natural_dtype(), a.spec());
+  return a.array(name);
+}
+
+Function math_unary(Array (*fn)(const Array&)) {
+  return [fn](const CallArguments& a) -> Value { return fn(array_or_number(a, "x")); };
+}
+
+Function math_binary(Array (*fn)(const Operand&, const Operand&)) {
+  return [fn](const CallArguments& a) -> Value {
+    if (a["x1"].is_scalar() && a["x2"].is_scalar()) return fn(array_or_number(a, "x1"), a.operand("x2"));
+    return fn(a.operand("x1"), a.operand("x2"));
+  };
+}
+
+Value where(const CallArguments& a) {
+  return cubed::where(array_or_number(a, "condition"), a.operand("x1"), a.operand("x2"));
+}
+
+Value clip(const CallArguments& a) {
+  auto bound = [&](std::string_view name) -> std::optional<Operand> {
+    if (a[name].is_none()) return std::nullopt;
+    return a.operand(name);
+  };
+  return cubed::clip(array_or_number(a, "x"), bound("min"), bound("max"));
+}
 }  // namespace
 
 const FunctionTable& builtin_functions() {
@@ -363,6 +395,46 @@ const FunctionTable& builtin_functions() {
     t.add("zeros_like", "x, /, *, dtype=None, chunks=None", filled_like(&cubed::zeros));
     // Chunks (primitives/rechunk.hpp).
     t.add("rechunk", "x, /, chunks", rechunk);
+    // Elementwise math (api/elementwise.hpp); numbers give 0-d arrays.
+    t.add("acos", "x, /", math_unary(&cubed::acos));
+    t.add("acosh", "x, /", math_unary(&cubed::acosh));
+    t.add("asin", "x, /", math_unary(&cubed::asin));
+    t.add("asinh", "x, /", math_unary(&cubed::asinh));
+    t.add("atan", "x, /", math_unary(&cubed::atan));
+    t.add("atanh", "x, /", math_unary(&cubed::atanh));
+    t.add("ceil", "x, /", math_unary(&cubed::ceil));
+    t.add("conj", "x, /", math_unary(&cubed::conj));
+    t.add("cos", "x, /", math_unary(&cubed::cos));
+    t.add("cosh", "x, /", math_unary(&cubed::cosh));
+    t.add("exp", "x, /", math_unary(&cubed::exp));
+    t.add("expm1", "x, /", math_unary(&cubed::expm1));
+    t.add("floor", "x, /", math_unary(&cubed::floor));
+    t.add("imag", "x, /", math_unary(&cubed::imag));
+    t.add("isfinite", "x, /", math_unary(&cubed::isfinite));
+    t.add("isinf", "x, /", math_unary(&cubed::isinf));
+    t.add("isnan", "x, /", math_unary(&cubed::isnan));
+    t.add("log", "x, /", math_unary(&cubed::log));
+    t.add("log1p", "x, /", math_unary(&cubed::log1p));
+    t.add("log2", "x, /", math_unary(&cubed::log2));
+    t.add("log10", "x, /", math_unary(&cubed::log10));
+    t.add("real", "x, /", math_unary(&cubed::real));
+    t.add("reciprocal", "x, /", math_unary(&cubed::reciprocal));
+    t.add("round", "x, /", math_unary(&cubed::round));
+    t.add("sign", "x, /", math_unary(&cubed::sign));
+    t.add("signbit", "x, /", math_unary(&cubed::signbit));
+    t.add("sin", "x, /", math_unary(&cubed::sin));
+    t.add("sinh", "x, /", math_unary(&cubed::sinh));
+    t.add("sqrt", "x, /", math_unary(&cubed::sqrt));
+    t.add("tan", "x, /", math_unary(&cubed::tan));
+    t.add("tanh", "x, /", math_unary(&cubed::tanh));
+    t.add("trunc", "x, /", math_unary(&cubed::trunc));
+    t.add("atan2", "x1, x2, /", math_binary(&cubed::atan2));
+    t.add("copysign", "x1, x2, /", math_binary(&cubed::copysign));
+    t.add("hypot", "x1, x2, /", math_binary(&cubed::hypot));
+    t.add("logaddexp", "x1, x2, /", math_binary(&cubed::logaddexp));
+    t.add("nextafter", "x1, x2, /", math_binary(&cubed::nextafter));
+    t.add("where", "condition, x1, x2, /", where);
+    t.add("clip", "x, /, min=None, max=None", clip);
     // Statistics (api/statistical.hpp): tree reductions with split_every.
     constexpr const char* kSum = "x, /, *, axis=None, dtype=None, keepdims=False, split_every=8";
     constexpr const char* kPlain = "x, /, *, axis=None, keepdims=False, split_every=8";
