@@ -12,6 +12,8 @@ PACKAGES=(
   libblosc-dev libzstd-dev liblz4-dev zlib1g-dev libbz2-dev liblzma-dev nlohmann-json3-dev libfmt-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev time
+  # plan drawings (cubed eval --plan x.svg)
+  graphviz
   # interoperability peers (tests only; the engine never uses them)
   python3 python3-numpy python3-zarr python3-numcodecs gdal-bin python3-gdal
 )

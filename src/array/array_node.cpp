@@ -20,6 +20,20 @@ void Operation::run_task(const ArrayNode& self, const Shape& task, ChunkContext&
 
 std::int64_t Operation::task_memory(const ArrayNode& self) const { return write_memory(self); }
 
+std::int64_t Operation::input_chunks_per_task(const ArrayNode& self) const {
+  std::int64_t n = 0;
+  for (std::int64_t c : input_chunk_counts(self)) n += c;
+  return n;
+}
+
+std::int64_t Operation::task_memory_given(const ArrayNode& self, const ReadMemoryFn&) const {
+  return task_memory(self);
+}
+
+std::int64_t Operation::compute_memory(const ArrayNode& self, const ReadMemoryFn& read_memory) const {
+  return task_memory_given(self, read_memory);
+}
+
 std::int64_t Operation::read_memory(const ArrayNode& self) const {
   return stored_chunk_memory(self.chunk_nbytes(), self.spec->intermediate_compressor());
 }

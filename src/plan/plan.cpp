@@ -7,6 +7,7 @@
 
 #include "cubed/core/error.hpp"
 #include "cubed/core/size.hpp"
+#include "fusion.hpp"
 
 namespace cubed {
 namespace {
@@ -19,7 +20,7 @@ bool materialised(const ArrayNode& node) {
 
 bool PlanOperation::over_budget() const { return projected_mem > allowed_mem; }
 
-Plan Plan::build(const std::vector<Output>& outputs) {
+Plan Plan::build(const std::vector<Output>& outputs, const PlanOptions& options) {
   Plan plan;
   plan.outputs_ = outputs;
   std::vector<NodePtr> roots;
@@ -37,6 +38,20 @@ Plan Plan::build(const std::vector<Output>& outputs) {
     }
     if (!output_of.count(n) || outputs[i].target) output_of[n] = static_cast<int>(i);
   }
+  std::set<const ArrayNode*> requested;
+  for (const auto& [node, index] : output_of) requested.insert(node);
+  detail::FusionResult fusion = detail::plan_fusion(roots, requested, *plan.spec_, options);
+  plan.fusion_log_ = fusion.log;
+  const detail::FusedCosts costs(fusion.fused);
+  // The fused nodes inside an operation's tasks, inputs first.
+  std::function<void(const ArrayNode&, std::vector<NodePtr>&)> fused_below = [&](const ArrayNode& node,
+                                                                                  std::vector<NodePtr>& out) {
+    for (const NodePtr& input : node.op->inputs()) {
+      if (!costs.fused(*input)) continue;
+      fused_below(*input, out);
+      if (std::find(out.begin(), out.end(), input) == out.end()) out.push_back(input);
+    }
+  };
   // Depth-first post-order walk: inputs before the nodes that read them.
   std::map<const ArrayNode*, int> op_index;
   std::map<const ArrayNode*, std::vector<int>> deps_of_unmaterialised;
@@ -56,7 +71,7 @@ Plan Plan::build(const std::vector<Output>& outputs) {
     visiting.erase(node.get());
     auto out = output_of.find(node.get());
     bool has_target = out != output_of.end() && outputs[out->second].target.has_value();
-    if (!materialised(*node) && !has_target) {
+    if ((!materialised(*node) || costs.fused(*node)) && !has_target) {
       deps_of_unmaterialised[node.get()] = deps;  // read where used
       return deps;
     }
@@ -67,7 +82,9 @@ Plan Plan::build(const std::vector<Output>& outputs) {
     op.num_tasks = shape_size(op.task_grid);
     op.allowed_mem = plan.spec_->allowed_mem();
     op.reserved_mem = plan.spec_->reserved_mem();
-    op.projected_mem = plan.spec_->reserved_mem() + node->op->task_memory(*node);
+    op.projected_mem = plan.spec_->reserved_mem() + costs.task_memory(*node);
+    fused_below(*node, op.fused);
+    op.input_blocks_per_task = costs.input_blocks(*node);
     if (has_target) {
       op.target = outputs[out->second].target;
       // The target's compressor may need a larger encoded buffer than the
@@ -80,9 +97,7 @@ Plan Plan::build(const std::vector<Output>& outputs) {
     }
     if (out != output_of.end()) op.output_index = out->second;
     op.bytes_written = node->nbytes();
-    std::int64_t input_chunk_bytes = 0;
-    for (const NodePtr& input : node->op->inputs()) input_chunk_bytes = std::max(input_chunk_bytes, input->chunk_nbytes());
-    op.bytes_read = op.num_tasks * node->op->input_chunks_per_task(*node) * input_chunk_bytes;
+    op.bytes_read = op.num_tasks * costs.bytes_read_per_task(*node);
     int index = static_cast<int>(plan.operations_.size());
     plan.operations_.push_back(std::move(op));
     op_index[node.get()] = index;
@@ -128,6 +143,10 @@ std::string Plan::explain() const {
     for (const NodePtr& input : inputs) {
       out << " " << input->name << "(" << input->op->function_name() << ")";
     }
+    if (!op.fused.empty()) {
+      out << "\n      fused:";
+      for (const NodePtr& f : op.fused) out << " " << f->name << "(" << f->op->function_name() << ")";
+    }
     out << "\n      tasks " << op.num_tasks << ", projected_mem " << format_size(op.projected_mem)
         << (op.over_budget() ? " OVER allowed_mem" : "") << ", reads ~" << format_size(op.bytes_read)
         << ", writes " << format_size(op.bytes_written) << "\n";
@@ -137,6 +156,10 @@ std::string Plan::explain() const {
       << " intermediate arrays, " << s.num_rechunk_stages << " rechunk stages, max projected_mem "
       << format_size(s.max_projected_mem) << ", reads ~" << format_size(s.bytes_read) << ", writes "
       << format_size(s.bytes_written) << "\n";
+  if (!fusion_log_.empty()) {
+    out << "fusion:\n";
+    for (const std::string& line : fusion_log_) out << "  " << line << "\n";
+  }
   return out.str();
 }
 

@@ -56,21 +56,35 @@ class BlockwiseOp final : public Operation {
   }
 
   std::int64_t task_memory(const ArrayNode& self) const override {
-    std::int64_t total = options_.extra_memory + write_memory(self);
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-      total += options_.max_blocks_in_memory[i] * inputs_[i]->op->read_memory(*inputs_[i]);
-    }
-    return total;
+    return task_memory_given(self, [](const ArrayNode& input) { return input.op->read_memory(input); });
   }
 
-  std::int64_t input_chunks_per_task(const ArrayNode& self) const override {
-    if (self.grid.num_chunks() == 0) return 0;
-    std::int64_t n = 0;
-    for (const auto& k : keys_(Shape(self.ndim(), 0))) n += static_cast<std::int64_t>(k.size());
-    return n;
+  std::int64_t task_memory_given(const ArrayNode& self, const ReadMemoryFn& read_memory) const override {
+    return inputs_memory(read_memory) + write_memory(self);
+  }
+
+  std::int64_t compute_memory(const ArrayNode& self, const ReadMemoryFn& read_memory) const override {
+    return inputs_memory(read_memory) + self.chunk_nbytes();
+  }
+
+  std::vector<std::int64_t> input_chunk_counts(const ArrayNode& self) const override {
+    std::vector<std::int64_t> counts(inputs_.size(), 0);
+    if (self.grid.num_chunks() == 0) return counts;
+    const auto keys = keys_(Shape(self.ndim(), 0));
+    for (std::size_t i = 0; i < keys.size() && i < counts.size(); ++i) {
+      counts[i] = static_cast<std::int64_t>(keys[i].size());
+    }
+    return counts;
   }
 
  private:
+  // The inputs held at once plus the function's own working memory.
+  std::int64_t inputs_memory(const ReadMemoryFn& read_memory) const {
+    std::int64_t total = options_.extra_memory;
+    for (std::size_t i = 0; i < inputs_.size(); ++i) total += options_.max_blocks_in_memory[i] * read_memory(*inputs_[i]);
+    return total;
+  }
+
   ChunkFunction function_;
   KeyFunction keys_;
   std::vector<NodePtr> inputs_;

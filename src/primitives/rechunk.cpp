@@ -138,13 +138,12 @@ class RegionCopyOp final : public Operation {
     return shape_size(region_) * item_size(self.dtype) + input_->op->read_memory(*input_) + extract +
            write_memory(self);
   }
-  std::int64_t input_chunks_per_task(const ArrayNode& self) const override {
+  std::vector<std::int64_t> input_chunk_counts(const ArrayNode&) const override {
     std::int64_t n = 1;
     for (std::size_t d = 0; d < region_.size(); ++d) {
       n *= std::min((region_[d] + input_->chunks()[d] - 1) / input_->chunks()[d] + 1, input_->grid.grid_shape()[d]);
     }
-    (void)self;
-    return n;
+    return {n};
   }
   const Shape& region() const { return region_; }
 

@@ -326,7 +326,7 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
 std::vector<NDBuffer> compute(const std::vector<Array>& arrays, const ComputeOptions& options, ComputeReport* report) {
   std::vector<Plan::Output> outputs;
   for (const Array& a : arrays) outputs.push_back({a, std::nullopt});
-  return execute_plan(Plan::build(outputs), options, report);
+  return execute_plan(Plan::build(outputs, options.plan), options, report);
 }
 
 NDBuffer compute(const Array& array, const ComputeOptions& options, ComputeReport* report) {
@@ -346,7 +346,7 @@ void store(const std::vector<Array>& arrays, const std::vector<std::string>& pat
                         store_options.order, store_options.endian, store_options.dimension_separator};
     outputs.push_back({arrays[i], target});
   }
-  execute_plan(Plan::build(outputs), options, report);
+  execute_plan(Plan::build(outputs, options.plan), options, report);
 }
 
 void to_zarr(const Array& array, const std::string& path, const StoreOptions& store_options,

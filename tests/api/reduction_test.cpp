@@ -358,13 +358,14 @@ TEST_F(ReductionTest, AllNanSliceMakesNanargFail) {
 }
 
 TEST_F(ReductionTest, SplitEveryGivesRoundsAndTheSameAnswer) {
-  // 100 elements in chunks of 3: 34 chunks; split_every 2 needs 6 rounds.
+  // 100 elements in chunks of 3: 34 chunks; split_every 2 needs 6 rounds
+  // (the plan before fusion, which merges them).
   const NDBuffer data = make_data(DType::kFloat64, {100}, 5);
   const Array x = stored(data, {3});
   for (auto [split, rounds] : {std::pair{2, 6}, std::pair{3, 4}, std::pair{8, 2}, std::pair{34, 1}, std::pair{100, 1}}) {
     ReduceOptions o;
     o.split_every = split;
-    Plan plan = Plan::build({{sum(x, o), std::nullopt}});
+    Plan plan = Plan::build({{sum(x, o), std::nullopt}}, PlanOptions{.optimize = false});
     EXPECT_EQ(static_cast<int>(plan.operations().size()), 1 + rounds) << "split_every " << split;
     EXPECT_EQ(plan.operations().back().node->op->function_name(), "sum");
     EXPECT_EQ(plan.operations().front().node->op->function_name(), "sum-chunk");
@@ -377,7 +378,7 @@ TEST_F(ReductionTest, SplitEveryGivesRoundsAndTheSameAnswer) {
   for (auto [split, ops] : {std::pair{2, 7}, std::pair{8, 3}, std::pair{34, 2}}) {
     ReduceOptions o;
     o.split_every = split;
-    Plan plan = Plan::build({{cumulative_sum(x, o), std::nullopt}});
+    Plan plan = Plan::build({{cumulative_sum(x, o), std::nullopt}}, PlanOptions{.optimize = false});
     EXPECT_EQ(static_cast<int>(plan.operations().size()), ops) << "split_every " << split;
   }
   // Two reduced axes share the budget: 6 x 5 chunks, split_every 4.
@@ -385,7 +386,7 @@ TEST_F(ReductionTest, SplitEveryGivesRoundsAndTheSameAnswer) {
   ReduceOptions o;
   o.axis = std::vector<int>{0, 1};
   o.split_every = 4;
-  Plan plan = Plan::build({{sum(y, o), std::nullopt}});
+  Plan plan = Plan::build({{sum(y, o), std::nullopt}}, PlanOptions{.optimize = false});
   EXPECT_GE(plan.operations().size(), 4u);  // chunk + at least 3 rounds for 30 chunks
   for (std::size_t i = 1; i < plan.operations().size(); ++i) {
     EXPECT_LE(plan.operations()[i].node->op->input_chunks_per_task(*plan.operations()[i].node), 4);
@@ -396,7 +397,7 @@ TEST_F(ReductionTest, SplitEveryGivesRoundsAndTheSameAnswer) {
   o.keepdims = true;
   add(y, "prod", o);
   // One chunk across the reduced axes: a single operation.
-  Plan one = Plan::build({{sum(y, ReduceOptions{.axis = std::vector<int>{2}}), std::nullopt}});
+  Plan one = Plan::build({{sum(y, ReduceOptions{.axis = std::vector<int>{2}}), std::nullopt}}, PlanOptions{.optimize = false});
   EXPECT_EQ(one.operations().size(), 1u);
   check();
   EXPECT_THROW(sum(x, ReduceOptions{.split_every = 1}), InvalidArgumentError);
@@ -619,7 +620,7 @@ TEST_F(ReductionTest, MeasuredMemoryWithinProjected) {
   }
   // A combine task holds its accumulator besides the chunk it reads and the
   // chunk it writes: its projection counts three state chunks at least.
-  Plan plan = Plan::build({{sum(x, rows), std::nullopt}});
+  Plan plan = Plan::build({{sum(x, rows), std::nullopt}}, PlanOptions{.optimize = false});
   for (const PlanOperation& op : plan.operations()) {
     if (op.node->op->function_name() != "sum-combine") continue;
     const NodePtr input = op.node->op->inputs().at(0);

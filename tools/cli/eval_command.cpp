@@ -13,6 +13,7 @@
 #include "cubed/expr/evaluator.hpp"
 #include "cubed/expr/lexer.hpp"
 #include "cubed/plan/plan.hpp"
+#include "cubed/plan/visualize.hpp"
 #include "cubed/primitives/rechunk.hpp"
 #include "cubed/primitives/source.hpp"
 #include "cubed/runtime/compute.hpp"
@@ -34,6 +35,21 @@ Array result_array(const expr::Value& value, const SpecPtr& spec) {
   }
   throw InvalidArgumentError("the expression gives " + value.type_name() + " " + value.to_string() +
                              ", not an array or a number");
+}
+
+// A positive whole number given to `option`.
+std::int64_t parse_count(const std::string& text, const std::string& option) {
+  std::size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || n <= 0) {
+    throw InvalidArgumentError(option + " needs a positive whole number, got '" + text + "'");
+  }
+  return n;
 }
 
 // Opens NAME=PATH inputs.
@@ -60,17 +76,24 @@ void define_inputs(const std::vector<std::string>& specs, const SpecPtr& spec, e
   }
 }
 
-void print_stats(const ComputeReport& report, const Spec& spec) {
+// Figures of the plan as written (without fusion) next to the plan run.
+void print_stats(const PlanStats& unoptimised, const ComputeReport& report, const Spec& spec) {
   const PlanStats& s = report.stats;
+  auto row = [](const char* name, const std::string& before, const std::string& after) {
+    std::printf("  %-20s %-14s %s\n", name, before.c_str(), after.c_str());
+  };
+  auto count = [](std::int64_t n) { return std::to_string(n); };
   std::printf("stats:\n");
-  std::printf("  operations           %lld\n", static_cast<long long>(s.num_operations));
-  std::printf("  tasks                %lld\n", static_cast<long long>(s.num_tasks));
-  std::printf("  intermediate arrays  %lld\n", static_cast<long long>(s.num_intermediate_arrays));
-  std::printf("  rechunk stages       %lld\n", static_cast<long long>(s.num_rechunk_stages));
-  std::printf("  max projected_mem    %s (allowed_mem %s, reserved_mem %s)\n", format_size(s.max_projected_mem).c_str(),
-              format_size(spec.allowed_mem()).c_str(), format_size(spec.reserved_mem()).c_str());
-  std::printf("  bytes read           %s\n", format_size(s.bytes_read).c_str());
-  std::printf("  bytes written        %s\n", format_size(s.bytes_written).c_str());
+  row("", "unoptimised", "run");
+  row("operations", count(unoptimised.num_operations), count(s.num_operations));
+  row("tasks", count(unoptimised.num_tasks), count(s.num_tasks));
+  row("intermediate arrays", count(unoptimised.num_intermediate_arrays), count(s.num_intermediate_arrays));
+  row("rechunk stages", count(unoptimised.num_rechunk_stages), count(s.num_rechunk_stages));
+  row("max projected_mem", format_size(unoptimised.max_projected_mem), format_size(s.max_projected_mem));
+  row("bytes read", format_size(unoptimised.bytes_read), format_size(s.bytes_read));
+  row("bytes written", format_size(unoptimised.bytes_written), format_size(s.bytes_written));
+  std::printf("  allowed_mem %s, reserved_mem %s\n", format_size(spec.allowed_mem()).c_str(),
+              format_size(spec.reserved_mem()).c_str());
   for (std::size_t i = 0; i < report.operation_names.size(); ++i) {
     const std::int64_t measured = i < report.measured_peak_mem.size() ? report.measured_peak_mem[i] : 0;
     std::printf("  op %zu %s: projected_mem %s, measured peak %s + reserved_mem\n", i,
@@ -85,7 +108,7 @@ const char* const kEvalUsage =
     "usage: cubed eval EXPR [NAME=PATH ...] -o OUT [--chunks C] [--compressor SPEC]\n"
     "                  [--allowed-mem SIZE] [--reserved-mem SIZE] [--work-dir DIR]\n"
     "                  [--executor NAME] [--overwrite] [--explain] [--stats] [--print]\n"
-    "                  [--progress] [--history DIR]\n\n"
+    "                  [--progress] [--history DIR] [--plan FILE] [--no-optimize]\n\n"
     "Evaluates the array expression EXPR over the Zarr arrays NAME=PATH and writes the\n"
     "result to the Zarr v2 array OUT, chunk by chunk within the memory budget. EXPR is\n"
     "written as in Python with numpy or the Array API, for example:\n\n"
@@ -119,7 +142,13 @@ const char* const kEvalUsage =
     "  --overwrite          replace OUT if it is already a Zarr array or group\n"
     "  --explain            print the plan (operations, tasks, memory) before running;\n"
     "                       with neither -o nor --print, only print it\n"
-    "  --stats              print what the computation did, afterwards\n"
+    "  --stats              print what the computation did, afterwards, next to the\n"
+    "                       figures of the plan without fusion\n"
+    "  --plan FILE          draw the plan as Graphviz DOT, or SVG/PNG when FILE ends so;\n"
+    "                       with neither -o nor --print, only draw it\n"
+    "  --no-optimize        do not fuse blockwise operations (every step is stored)\n"
+    "  --max-total-source-arrays N, --max-total-num-input-blocks N\n"
+    "                       fusion limits per task (defaults 4 and 10)\n"
     "  --progress           show progress per operation on stderr\n"
     "  --history DIR        write plan.csv, events.csv and stats.csv of the run into DIR\n"
     "  --print              print the result as numpy prints arrays (instead of the line\n"
@@ -128,14 +157,17 @@ const char* const kEvalUsage =
 int run_eval(const std::vector<std::string>& args) {
   Arguments parsed(args,
                    {{"--output", "--chunks", "--compressor", "--allowed-mem", "--reserved-mem", "--work-dir",
-                     "--executor", "--history"},
-                    {"--explain", "--stats", "--print", "--overwrite", "--progress"},
+                     "--executor", "--history", "--plan", "--max-total-source-arrays", "--max-total-num-input-blocks"},
+                    {"--explain", "--stats", "--print", "--overwrite", "--progress", "--no-optimize"},
                     {{"-o", "--output"}}});
   if (parsed.positional().empty()) throw InvalidArgumentError("eval needs an expression EXPR");
   const std::optional<std::string> output = parsed.option("--output");
   const bool print = parsed.flag("--print");
   const bool explain = parsed.flag("--explain");
-  if (!output && !print && !explain) throw InvalidArgumentError("eval needs -o OUT (or --print, or --explain)");
+  const std::optional<std::string> plan_file = parsed.option("--plan");
+  if (!output && !print && !explain && !plan_file) {
+    throw InvalidArgumentError("eval needs -o OUT (or --print, --explain or --plan FILE)");
+  }
 
   // Syntax errors first, before any input is opened.
   const expr::Expression expression = expr::parse(parsed.positional()[0]);
@@ -147,6 +179,13 @@ int run_eval(const std::vector<std::string>& args) {
   ComputeOptions compute_options;
   if (parsed.flag("--progress")) compute_options.callbacks.push_back(make_progress_bar());
   if (auto history = parsed.option("--history")) compute_options.callbacks.push_back(make_history(*history));
+  compute_options.plan.optimize = !parsed.flag("--no-optimize");
+  if (auto n = parsed.option("--max-total-source-arrays")) {
+    compute_options.plan.max_total_source_arrays = static_cast<int>(parse_count(*n, "--max-total-source-arrays"));
+  }
+  if (auto n = parsed.option("--max-total-num-input-blocks")) {
+    compute_options.plan.max_total_num_input_blocks = parse_count(*n, "--max-total-num-input-blocks");
+  }
   if (auto executor = parsed.option("--executor")) {
     make_executor(*executor);  // an unknown name is an error before anything runs
     spec_options.executor = *executor;
@@ -170,8 +209,9 @@ int run_eval(const std::vector<std::string>& args) {
     outputs.push_back({result, target});
   }
   if (print || !output) outputs.push_back({result, std::nullopt});
-  const Plan plan = Plan::build(outputs);
+  const Plan plan = Plan::build(outputs, compute_options.plan);
   if (explain) std::fputs(plan.explain().c_str(), stdout);
+  if (plan_file) visualize(plan, *plan_file);
   if (!output && !print) return 0;
   if (print && result.nbytes() > spec->allowed_mem()) {
     throw MemoryBudgetError("--print holds the whole result in memory: " + format_size(result.nbytes()) +
@@ -187,7 +227,9 @@ int run_eval(const std::vector<std::string>& args) {
     std::printf("wrote %s %s array, chunks %s, to %s\n", std::string(dtype_name(result.dtype())).c_str(),
                 shape_to_string(result.shape()).c_str(), shape_to_string(result.chunks()).c_str(), output->c_str());
   }
-  if (parsed.flag("--stats")) print_stats(report, *spec);
+  if (parsed.flag("--stats")) {
+    print_stats(Plan::build(outputs, PlanOptions{.optimize = false}).stats(), report, *spec);
+  }
   return 0;
 }
 

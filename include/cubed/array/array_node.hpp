@@ -11,6 +11,7 @@
 /// - region writers (rechunk stages): a task copies a region made of several
 ///   whole output chunks and must be materialised.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,11 @@ class ChunkContext {
 
 enum class OperationKind : std::uint8_t { kSource, kVirtual, kBlockwise, kRegionCopy };
 
+/// What holding one chunk of an input costs a task, as the plan decides:
+/// a stored chunk costs its decoded and encoded bytes, a chunk computed where
+/// it is read (fused) the memory to compute it.
+using ReadMemoryFn = std::function<std::int64_t(const ArrayNode& input)>;
+
 class Operation {
  public:
   virtual ~Operation() = default;
@@ -61,8 +67,19 @@ class Operation {
   /// Memory a task needs to hold one chunk of this node when it reads it
   /// (stored: encoded + decoded; virtual: the generated chunk).
   virtual std::int64_t read_memory(const ArrayNode& self) const;
+  /// Per input, the chunks one task reads (from the first task); empty when
+  /// unknown. Fusion multiplies these through fused inputs.
+  virtual std::vector<std::int64_t> input_chunk_counts(const ArrayNode&) const { return {}; }
   /// Number of input chunks one task reads (all inputs), for statistics.
-  virtual std::int64_t input_chunks_per_task(const ArrayNode&) const { return 0; }
+  std::int64_t input_chunks_per_task(const ArrayNode& self) const;
+  /// task_memory with each input chunk costing `read_memory(input)`.
+  /// Operations that cannot read fused inputs keep the default
+  /// (task_memory(self)).
+  virtual std::int64_t task_memory_given(const ArrayNode& self, const ReadMemoryFn& read_memory) const;
+  /// Memory to compute one chunk where it is read instead of storing it
+  /// (fusion): its inputs as `read_memory` says plus the result chunk.
+  /// Only blockwise operations are fused.
+  virtual std::int64_t compute_memory(const ArrayNode& self, const ReadMemoryFn& read_memory) const;
   /// True when the node's chunks cost nothing to store (virtual arrays,
   /// in-memory arrays): never materialised.
   virtual bool is_virtual() const { return false; }

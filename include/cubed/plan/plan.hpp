@@ -4,7 +4,9 @@
 /// every blockwise or rechunk node becomes an operation whose output is
 /// materialised (an intermediate Zarr array in the computation's folder
 /// under work_dir, or the user's target); sources and virtual arrays are read
-/// where they are used.
+/// where they are used. With optimisation on (the default), blockwise nodes
+/// are fused into the blockwise operation that reads them: their chunks are
+/// computed inside its tasks and never stored (PlanOptions).
 ///
 /// The plan is checked before anything runs: every operation whose projected
 /// memory exceeds allowed_mem is recorded, and validate() refuses the plan.
@@ -37,6 +39,18 @@ struct OutputTarget {
   char dimension_separator = '.';
 };
 
+/// How a plan is optimised. Fusion follows Cubed's rules: a blockwise array
+/// read by exactly one blockwise operation, and not requested, is computed
+/// inside that operation's tasks when the fused task then reads at most
+/// `max_total_source_arrays` arrays, at most `max_total_num_input_blocks`
+/// chunks, and its projected memory stays within allowed_mem. Rechunk stages
+/// and stored outputs are never fused.
+struct PlanOptions {
+  bool optimize = true;
+  int max_total_source_arrays = 4;
+  std::int64_t max_total_num_input_blocks = 10;
+};
+
 struct PlanOperation {
   NodePtr node;                   ///< the array this operation writes
   std::vector<int> dependencies;  ///< indices of operations it reads
@@ -52,6 +66,10 @@ struct PlanOperation {
   bool over_budget() const;
   std::int64_t allowed_mem = 0;
   std::int64_t reserved_mem = 0;
+  /// Arrays computed inside this operation's tasks (fused), inputs first.
+  std::vector<NodePtr> fused;
+  /// Chunks one task reads from storage or generates (through fused arrays).
+  std::int64_t input_blocks_per_task = 0;
 };
 
 struct PlanStats {
@@ -72,7 +90,7 @@ class Plan {
     std::optional<OutputTarget> target;
   };
   /// Throws InvalidArgumentError for empty arrays or mixed specs.
-  static Plan build(const std::vector<Output>& outputs);
+  static Plan build(const std::vector<Output>& outputs, const PlanOptions& options = {});
 
   const std::vector<PlanOperation>& operations() const { return operations_; }
   const std::vector<Output>& outputs() const { return outputs_; }
@@ -84,11 +102,14 @@ class Plan {
   /// Throws MemoryBudgetError for the first operation over allowed_mem,
   /// naming it with projected, allowed and reserved memory.
   void validate() const;
+  /// Why each fusion candidate was or was not fused, one line each.
+  const std::vector<std::string>& fusion_log() const { return fusion_log_; }
 
  private:
   SpecPtr spec_;
   std::vector<Output> outputs_;
   std::vector<PlanOperation> operations_;
+  std::vector<std::string> fusion_log_;
 };
 
 }  // namespace cubed

@@ -25,6 +25,8 @@ struct ComputeOptions {
   bool keep_intermediates = false;
   /// Observers of the computation (progress bar, history, ...).
   std::vector<CallbackPtr> callbacks;
+  /// Optimisation (fusion) of the plan; `plan.optimize = false` turns it off.
+  PlanOptions plan;
 };
 
 /// What a computation did, for --stats and tests.
