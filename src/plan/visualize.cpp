@@ -25,7 +25,7 @@ namespace cubed {
 namespace {
 
 // A DOT string literal.
-std::string quoted(const std::string& text) {
+std::string dot_string(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"' || c == '\\') out += '\\';
@@ -65,7 +65,7 @@ std::string plan_to_dot(const Plan& plan) {
   for (std::size_t i = 0; i < plan.operations().size(); ++i) op_of[plan.operations()[i].node.get()] = static_cast<int>(i);
   std::ostringstream dot;
   dot << "digraph plan {\n  rankdir=TB;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
-  dot << "  label=" << quoted("allowed_mem " + format_size(plan.spec()->allowed_mem()) + ", reserved_mem " +
+  dot << "  label=" << dot_string("allowed_mem " + format_size(plan.spec()->allowed_mem()) + ", reserved_mem " +
                               format_size(plan.spec()->reserved_mem()))
       << ";\n";
   std::map<const ArrayNode*, bool> drawn;
@@ -83,7 +83,7 @@ std::string plan_to_dot(const Plan& plan) {
     const char* style = kind == "virtual"  ? "dashed"
                         : kind == "output" ? "bold"
                                            : "solid";
-    dot << "  " << quoted(node.name) << " [shape=ellipse, style=" << style << ", label=" << quoted(label) << "];\n";
+    dot << "  " << dot_string(node.name) << " [shape=ellipse, style=" << style << ", label=" << dot_string(label) << "];\n";
   };
   for (std::size_t i = 0; i < plan.operations().size(); ++i) {
     const PlanOperation& op = plan.operations()[i];
@@ -101,15 +101,15 @@ std::string plan_to_dot(const Plan& plan) {
     if (op.over_budget()) label += fmt::format("\nOVER allowed_mem {}", format_size(op.allowed_mem));
     const std::string id = "op" + std::to_string(i);
     dot << "  " << id << " [shape=box, style=filled, fillcolor=" << (op.over_budget() ? "\"#ff9999\", color=red" : "\"#dde8f5\"")
-        << ", label=" << quoted(label) << "];\n";
+        << ", label=" << dot_string(label) << "];\n";
     std::vector<NodePtr> reads;
     reads_of(node, op.fused, reads);
     for (const NodePtr& input : reads) {
       draw_array(*input);
-      dot << "  " << quoted(input->name) << " -> " << id << ";\n";
+      dot << "  " << dot_string(input->name) << " -> " << id << ";\n";
     }
     draw_array(node);
-    dot << "  " << id << " -> " << quoted(node.name) << ";\n";
+    dot << "  " << id << " -> " << dot_string(node.name) << ";\n";
   }
   dot << "}\n";
   return dot.str();

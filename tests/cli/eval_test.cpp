@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -344,6 +345,75 @@ TEST_F(EvalCommand, ExplainAndStats) {
   expect_success(r);
   EXPECT_NE(r.out.find("multiply"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("wrote"), std::string::npos);
+}
+
+// The two figures of a --stats row ("  operations   3   1").
+std::pair<std::string, std::string> stats_row(const std::string& out, const std::string& name) {
+  for (const std::string& line : lines_of(out)) {
+    if (line.rfind("  " + name + "  ", 0) != 0) continue;
+    std::istringstream in(line.substr(name.size() + 2));
+    std::string before, after;
+    in >> before >> after;
+    return {before, after};
+  }
+  return {"", ""};
+}
+
+TEST_F(EvalCommand, FusionAndNoOptimizeGiveTheSameArray) {
+  RunResult r = eval_ab("sin(a) * 2 + b", {"-o", path("fused.zarr"), "--explain", "--stats"});
+  expect_success(r);
+  EXPECT_NE(r.out.find("fused: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fusion:\n  fuse "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("unoptimised"), std::string::npos) << r.out;
+  // b is rechunked to a's chunks first (rechunks are never fused).
+  EXPECT_EQ(stats_row(r.out, "operations"), std::make_pair(std::string("4"), std::string("2"))) << r.out;
+  EXPECT_EQ(stats_row(r.out, "intermediate arrays"), std::make_pair(std::string("3"), std::string("1"))) << r.out;
+  r = eval_ab("sin(a) * 2 + b", {"-o", path("plain.zarr"), "--stats", "--no-optimize"});
+  expect_success(r);
+  EXPECT_EQ(stats_row(r.out, "operations"), std::make_pair(std::string("4"), std::string("4"))) << r.out;
+  const NDBuffer fused = read_array(path("fused.zarr"));
+  const NDBuffer plain = read_array(path("plain.zarr"));
+  ASSERT_EQ(fused.nbytes(), plain.nbytes());
+  EXPECT_EQ(std::memcmp(fused.data(), plain.data(), static_cast<std::size_t>(fused.nbytes())), 0);
+  for (std::int64_t i = 0; i < fused.size(); ++i) {
+    EXPECT_EQ(fused.get(i).as_double(), std::sin(a_.get(i).as_double()) * 2 + b_.get(i).as_double());
+  }
+  // The limits are options.
+  r = eval_ab("sin(a) * 2 + b", {"--explain", "--max-total-source-arrays", "1"});
+  expect_success(r);
+  EXPECT_NE(r.out.find("2 source arrays > max_total_source_arrays 1"), std::string::npos) << r.out;
+  expect_failure(eval_ab("a", {"--explain", "--max-total-num-input-blocks", "0"}), 2,
+                 {"--max-total-num-input-blocks needs a positive whole number, got '0'"});
+  expect_failure(eval_ab("a", {"--explain", "--max-total-source-arrays", "many"}), 2,
+                 {"--max-total-source-arrays needs a positive whole number, got 'many'"});
+}
+
+TEST_F(EvalCommand, PlanDrawings) {
+  // DOT only: nothing runs, nothing is written but the drawing.
+  RunResult r = eval_ab("mean(a - b, axis=0)", {"--plan", path("p.dot"), "--no-optimize"});
+  expect_success(r);
+  EXPECT_EQ(r.out, "");
+  const std::string dot = read_text(path("p.dot"));
+  for (const char* text : {"digraph plan {", "subtract", "mean-chunk", "shape (6, 7)", "chunks (4, 3)", "float64",
+                           "intermediate", "source", "projected_mem", "tasks "}) {
+    EXPECT_NE(dot.find(text), std::string::npos) << text << " in\n" << dot;
+  }
+  EXPECT_EQ(dot.find("OVER"), std::string::npos);
+  // Graphviz reads it.
+  expect_success(run_program("/usr/bin/dot", {"-Tsvg", path("p.dot"), "-o", path("check.svg")}));
+  // SVG through Graphviz, with a result written too.
+  r = eval_ab("a + 1", {"--plan", path("p.svg"), "-o", path("o.zarr")});
+  expect_success(r);
+  EXPECT_NE(read_text(path("p.svg")).find("<svg"), std::string::npos);
+  EXPECT_TRUE(fs::exists(path("o.zarr/.zarray")));
+  // A plan over the bound is drawn in red with its figures, not run.
+  r = eval_ab("a * 2", {"--plan", path("over.dot"), "--allowed-mem", "100B", "--reserved-mem", "0"});
+  expect_success(r);
+  const std::string over = read_text(path("over.dot"));
+  EXPECT_NE(over.find("OVER allowed_mem 100 B"), std::string::npos) << over;
+  EXPECT_NE(over.find("color=red"), std::string::npos) << over;
+  expect_failure(eval_ab("a * 2", {"--plan", path("p.txt")}), 2, {"must end in .dot, .gv, .svg or .png"});
+  EXPECT_FALSE(fs::exists(path("p.txt")));
 }
 
 // ---- errors ----------------------------------------------------------------------------------
