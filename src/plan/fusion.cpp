@@ -55,6 +55,17 @@ namespace {
 
 bool is_blockwise(const ArrayNode& node) { return node.op->kind() == OperationKind::kBlockwise; }
 
+// Chunk reads of `input` by all the tasks of `consumer`.
+std::int64_t consumer_reads(const ArrayNode& consumer, const ArrayNode& input) {
+  const auto inputs = consumer.op->inputs();
+  const auto counts = consumer.op->input_chunk_counts(consumer);
+  std::int64_t per_task = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].get() == &input) per_task += i < counts.size() ? counts[i] : 1;
+  }
+  return per_task * shape_size(consumer.op->task_grid(consumer));
+}
+
 std::string label(const ArrayNode& node) { return node.name + " (" + node.op->function_name() + ")"; }
 
 }  // namespace
@@ -95,6 +106,14 @@ FusionResult plan_fusion(const std::vector<NodePtr>& roots, const std::set<const
       if (readers[&candidate].size() > 1) {
         result.log.push_back(what + "no, it is read by " + std::to_string(readers[&candidate].size()) +
                              " operations (fusing would compute it more than once)");
+        continue;
+      }
+      // Chunks read by more than one task would be computed more than once:
+      // fusing would trade a write for repeated reads of everything below.
+      const std::int64_t reads = consumer_reads(*consumer, candidate);
+      if (reads > candidate.grid.num_chunks()) {
+        result.log.push_back(what + "no, its " + std::to_string(candidate.grid.num_chunks()) + " chunks are read " +
+                             std::to_string(reads) + " times (each would be computed more than once)");
         continue;
       }
       result.fused.insert(&candidate);

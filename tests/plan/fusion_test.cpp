@@ -91,19 +91,28 @@ TEST_F(FusionTest, ElementwiseChainBecomesOneOperation) {
 }
 
 TEST_F(FusionTest, MeanOfSquaredAnomaliesFusesReductionsToo) {
-  // 12 chunks along axis 0: the column means take more than 10 input
-  // blocks, so they are stored; everything else fuses.
-  const Array a = stored(120, 30, {10, 10});
+  // 8 chunks along axis 0 (5 along axis 1): the first mean's chunk step fuses
+  // into its combine; subtract and pow fuse into the second mean's chunk
+  // step. The column means are read by all 40 subtract tasks, so they are
+  // stored once rather than recomputed 8 times.
+  const Array a = stored(80, 50, {10, 10});
   ReduceOptions axis0{.axis = std::vector<int>{0}};
   const Array y = mean(pow(a - mean(a, axis0), 2.0), axis0);
   const Plan unfused = plan_of(y, kUnfused);
   const Plan fused = plan_of(y);
-  EXPECT_EQ(unfused.stats().num_operations, 8);
-  EXPECT_EQ(unfused.stats().num_intermediate_arrays, 7);
-  EXPECT_EQ(fused.stats().num_operations, 4);
-  EXPECT_EQ(fused.stats().num_intermediate_arrays, 3);
-  // The (120, 30) subtract and pow arrays are no longer written.
-  EXPECT_LE(fused.stats().bytes_written, unfused.stats().bytes_written - 2 * 120 * 30 * 8);
+  EXPECT_EQ(unfused.stats().num_operations, 6);
+  EXPECT_EQ(unfused.stats().num_intermediate_arrays, 5);
+  EXPECT_EQ(fused.stats().num_operations, 3);
+  EXPECT_EQ(fused.stats().num_intermediate_arrays, 2);
+  // The (80, 50) subtract and pow arrays are no longer written, and nothing
+  // is read twice: bytes read fall too.
+  EXPECT_LE(fused.stats().bytes_written, unfused.stats().bytes_written - 2 * 80 * 50 * 8);
+  EXPECT_LT(fused.stats().bytes_read, unfused.stats().bytes_read);
+  bool logged = false;
+  for (const std::string& line : fused.fusion_log()) {
+    logged = logged || line.find("its 5 chunks are read 40 times") != std::string::npos;
+  }
+  EXPECT_TRUE(logged);
   for (const PlanOperation& op : fused.operations()) EXPECT_LE(op.input_blocks_per_task, 10);
   same_both_ways(y);
 }
