@@ -361,7 +361,7 @@ TEST_F(EvalCommand, BadExpressionsNameTheColumn) {
   expect_failure(eval_ab("full((2,), 1, dtipe=int8)", {"-o", path("o.zarr")}), 2,
                  {"unexpected keyword argument 'dtipe'"});
   expect_failure(eval_ab("a < b < 1", {"-o", path("o.zarr")}), 2, {"column 7", "chained comparisons"});
-  expect_failure(eval_ab("a @ b", {"-o", path("o.zarr")}), 1, {"matmul is not available yet (at column 3"});
+  expect_failure(eval_ab("a @ b", {"-o", path("o.zarr")}), 2, {"matmul: contracted axes differ: 7 vs 6", "(at column 3"});
   expect_failure(eval_ab("a[9]", {"-o", path("o.zarr")}), 2, {"index 9 is out of bounds for axis 0 with size 6"});
   expect_failure(eval_ab("a.shape", {"-o", path("o.zarr")}), 2, {"gives tuple (6, 7)"});
   expect_failure(eval_ab("1 / 0", {"-o", path("o.zarr")}), 2, {"division by zero (at column 3"});
