@@ -285,11 +285,11 @@ Array tensordot(const Array& x1, const Array& x2, int axes, const LinalgOptions&
     a1.push_back(x1.ndim() - axes + i);
     a2.push_back(i);
   }
-  return tensordot(x1, x2, a1, a2, options);
+  return tensordot(x1, x2, TensordotAxes{a1, a2}, options);
 }
 
-Array tensordot(const Array& x1, const Array& x2, const std::vector<int>& axes1, const std::vector<int>& axes2,
-                const LinalgOptions& options) {
+Array tensordot(const Array& x1, const Array& x2, const TensordotAxes& axes, const LinalgOptions& options) {
+  const auto& [axes1, axes2] = axes;
   check_inputs(x1, x2, "tensordot");
   if (axes1.size() != axes2.size()) {
     throw InvalidArgumentError("tensordot: axes lists differ in length: " + std::to_string(axes1.size()) + " vs " +

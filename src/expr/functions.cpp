@@ -310,7 +310,7 @@ Value tensordot(const CallArguments& a) {
       lists[i].push_back(static_cast<int>(item.scalar().as_int()));
     }
   }
-  return cubed::tensordot(a.array("x1"), a.array("x2"), lists[0], lists[1], linalg_options(a));
+  return cubed::tensordot(a.array("x1"), a.array("x2"), TensordotAxes{lists[0], lists[1]}, linalg_options(a));
 }
 Value vecdot(const CallArguments& a) {
   return cubed::vecdot(a.array("x1"), a.array("x2"), static_cast<int>(a.integer("axis")), linalg_options(a));

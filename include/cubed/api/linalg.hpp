@@ -20,6 +20,7 @@
 /// Errors: InvalidArgumentError naming the function and the numbers
 /// ("matmul: contracted axes differ: 3 vs 4"); DTypeError for bool or
 /// non-numeric inputs.
+#include <utility>
 #include <vector>
 
 #include "cubed/array/array.hpp"
@@ -39,10 +40,12 @@ Array matmul(const Array& x1, const Array& x2, const LinalgOptions& options = {}
 
 /// Contracts the last `axes` axes of x1 with the first `axes` of x2.
 Array tensordot(const Array& x1, const Array& x2, int axes = 2, const LinalgOptions& options = {});
-/// Contracts x1's axes1[i] with x2's axes2[i] (negative axes count from the
-/// end); the result has x1's other axes, then x2's.
-Array tensordot(const Array& x1, const Array& x2, const std::vector<int>& axes1, const std::vector<int>& axes2,
-                const LinalgOptions& options = {});
+/// The axes of x1 and of x2 contracted pairwise: tensordot(a, b, {{0, 2}, {2, 1}}).
+/// (A pair, so that a call with two lists cannot bind to the int overload.)
+using TensordotAxes = std::pair<std::vector<int>, std::vector<int>>;
+/// Contracts x1's axes.first[i] with x2's axes.second[i] (negative axes
+/// count from the end); the result has x1's other axes, then x2's.
+Array tensordot(const Array& x1, const Array& x2, const TensordotAxes& axes, const LinalgOptions& options = {});
 
 /// sum(conj(x1) * x2, axis): the vector dot product along `axis` (of the
 /// broadcast shape, negative from the end) with the other axes broadcast.
