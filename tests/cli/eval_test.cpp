@@ -447,6 +447,21 @@ TEST(EvalNumpy, ResultsAndReprMatchNumpy) {
       "eye(4, 5, k=1) * a + linspace(0, 1, 5)",
       "full((4, 5), -3) % j",
       "arange(5) - a.astype(float32) / 3",
+      "a @ a.T",
+      "a @ b",
+      "b @ matrix_transpose(a)",
+      "i @ j.T + k @ k.T",
+      "matmul(f, a.T, split_every=2)",
+      "tensordot(a, i, axes=([0, 1], [0, 1]))",
+      "tensordot(a, b, axes=1)",
+      "vecdot(a, j)",
+      "outer(b, s)",
+      "searchsorted(s, a * 1000)",
+      "searchsorted(s, i * 300, side='right')",
+      "isin(i, j)",
+      "isin(k, i, invert=True)",
+      "diff(a, axis=0, prepend=b[None, :])",
+      "diff(i, n=2, append=j)",
   };
   int n = 0;
   for (const std::string& expression : expressions) {
