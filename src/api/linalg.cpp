@@ -16,11 +16,14 @@
 // - Groups of contracted blocks: the contracted block tuples are numbered
 //   in C order and split into groups of split_every; a partial task streams
 //   its group's block pairs one at a time. With more than one group the
-//   partial array has a leading axis (chunks of 1) summed by
-//   cubed::sum(axis=0, dtype=result), i.e. the existing tree reduction with
-//   the same split_every. So the contracted axis is reduced over in
-//   ceil(log_s(blocks)) rounds and no task ever holds more than a block pair,
-//   the accumulator and their copies.
+//   partial array has a leading axis (chunks of 1) summed in rounds of
+//   split_every chunks (streamed into the first one, which becomes the
+//   output chunk) until one is left: ceil(log_s(blocks)) operations in all,
+//   and no task ever holds more than a block pair, the accumulator and
+//   their copies. This is the tree of api/statistical.hpp specialised to a
+//   sum whose state is the value: cubed::sum would first copy every partial
+//   chunk into a state array (and widen float32 to float64), which for a
+//   large matmul doubled the intermediate I/O.
 // - Declared extra memory per partial task: for each input, a copy of its
 //   block in the result dtype when it is converted, and another when it is
 //   transposed. The accumulator is the output chunk (counted by the
@@ -34,7 +37,6 @@
 
 #include "cubed/api/creation.hpp"
 #include "cubed/api/manipulation.hpp"
-#include "cubed/api/statistical.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/kernels/elementwise.hpp"
 #include "cubed/kernels/matmul.hpp"
@@ -101,6 +103,47 @@ NDBuffer prepare(NDBuffer block, DType dtype, const std::vector<int>& perm, bool
   view.push_back(rows);
   view.push_back(cols);
   return std::move(block).reshaped(std::move(view));
+}
+
+// One round of the sum of partial products: each task adds up to
+// split_every chunks along the leading axis, read one at a time into an
+// accumulator (the output chunk). The last round (one group left) drops the
+// leading axis.
+Array sum_partials(const Array& partials, int split_every, const Shape& out_shape, const Shape& out_chunks,
+                   const std::string& fn) {
+  const std::int64_t n = partials.shape()[0];
+  const std::int64_t groups = (n + split_every - 1) / split_every;
+  const bool final = groups == 1;
+  Shape shape = out_shape, chunks = out_chunks;
+  if (!final) {
+    shape.insert(shape.begin(), groups);
+    chunks.insert(chunks.begin(), 1);
+  }
+  BlockwiseOptions options;
+  options.name = final ? fn : fn + "-combine";
+  const std::int64_t s = split_every;
+  KeyFunction keys = [final, s, n](const Shape& c) {
+    const std::int64_t g = final ? 0 : c[0];
+    std::vector<Shape> list;
+    for (std::int64_t k = g * s; k < std::min(n, (g + 1) * s); ++k) {
+      Shape coords = c;
+      if (final) {
+        coords.insert(coords.begin(), k);
+      } else {
+        coords[0] = k;
+      }
+      list.push_back(std::move(coords));
+    }
+    return std::vector<std::vector<Shape>>{std::move(list)};
+  };
+  const ChunkGrid grid(shape, chunks);
+  ChunkFunction function = [grid](const Shape& c, TaskInputs& in) {
+    NDBuffer acc = in.read(0, 0);
+    for (std::size_t k = 1; k < in.count(0); ++k) kernels::add_in_place(acc, in.read(0, k));
+    return std::move(acc).reshaped(grid.chunk_shape(c));
+  };
+  return general_blockwise(std::move(function), std::move(keys), {partials}, std::move(shape), std::move(chunks),
+                           partials.dtype(), std::move(options));
 }
 
 Array contract(const Array& x1_in, Array x2, const Contraction& c, int split_every) {
@@ -230,11 +273,10 @@ Array contract(const Array& x1_in, Array x2, const Contraction& c, int split_eve
   Array out = general_blockwise(std::move(function), std::move(keys), {x1, x2}, shape, chunks, dtype,
                                 std::move(options));
   if (!partial) return out;
-  ReduceOptions sum_options;
-  sum_options.axis = std::vector<int>{0};
-  sum_options.dtype = dtype;
-  sum_options.split_every = split_every;
-  return sum(out, sum_options);
+  do {
+    out = sum_partials(out, split_every, out_shape, out_chunks, fn);
+  } while (out.ndim() > static_cast<int>(out_shape.size()));
+  return out;
 }
 
 int normalize_axis(int axis, int ndim, const std::string& fn, const std::string& what) {

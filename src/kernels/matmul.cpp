@@ -141,6 +141,27 @@ void matmul_accumulate(const NDBuffer& a, const NDBuffer& bm, NDBuffer& acc) {
   });
 }
 
+void add_in_place(NDBuffer& acc, const NDBuffer& x) {
+  if (acc.dtype() != x.dtype() || acc.size() != x.size()) {
+    throw InvalidArgumentError("add_in_place: " + std::string(dtype_name(acc.dtype())) + " " +
+                               shape_to_string(acc.shape()) + " and " + std::string(dtype_name(x.dtype())) + " " +
+                               shape_to_string(x.shape()) + " differ");
+  }
+  visit_dtype(acc.dtype(), [&]<class Tag>(Tag) {
+    using T = typename Tag::type;
+    auto a = acc.span<T>();
+    const auto b = x.span<T>();
+    if constexpr (std::is_same_v<T, bool>) {
+      throw DTypeError("add_in_place: bool is not a numeric dtype");
+    } else if constexpr (std::is_integral_v<T>) {
+      using U = std::conditional_t<(sizeof(T) < 4), std::uint32_t, std::make_unsigned_t<T>>;
+      for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<T>(static_cast<U>(static_cast<U>(a[i]) + static_cast<U>(b[i])));
+    } else {
+      for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+    }
+  });
+}
+
 void conjugate_in_place(NDBuffer& x) {
   if (x.dtype() == DType::kComplex64) {
     for (auto& v : x.span<std::complex<float>>()) v = std::conj(v);

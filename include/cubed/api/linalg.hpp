@@ -10,8 +10,8 @@
 ///      product (BLAS gemm, kernels/matmul.hpp) into one accumulator;
 ///   2. when the contracted axes span more than one group, the partial
 ///      products (an array with a leading axis of one element per group) are
-///      summed by the tree reduction of api/statistical.hpp, split_every at a
-///      time.
+///      summed in rounds ("matmul-combine", ...), split_every chunks per task
+///      read one at a time, as the tree reductions of api/statistical.hpp.
 /// A task therefore holds one block of each input, their converted copies
 /// and the accumulator, whatever the number of blocks: memory is bounded by
 /// the chunk sizes, never by the array sizes. x2 is rechunked first when its

@@ -15,6 +15,10 @@ namespace cubed::kernels {
 /// Throws InvalidArgumentError on mismatched shapes, DTypeError for bool.
 void matmul_accumulate(const NDBuffer& a, const NDBuffer& bm, NDBuffer& acc);
 
+/// acc += x elementwise (same dtype and size; integers wrap): the sum of two
+/// partial products.
+void add_in_place(NDBuffer& acc, const NDBuffer& x);
+
 /// Replaces every complex element by its conjugate (no-op for real dtypes).
 void conjugate_in_place(NDBuffer& x);
 
