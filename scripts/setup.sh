@@ -9,7 +9,7 @@ PACKAGES=(
   # build
   g++ cmake ninja-build pkg-config
   # libraries
-  libblosc-dev libzstd-dev liblz4-dev zlib1g-dev libbz2-dev liblzma-dev nlohmann-json3-dev libfmt-dev
+  libblosc-dev libzstd-dev liblz4-dev zlib1g-dev libbz2-dev liblzma-dev nlohmann-json3-dev libfmt-dev libopenblas-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev time
   # plan drawings (cubed eval --plan x.svg)

@@ -47,9 +47,11 @@
 #include <numeric>
 
 #include "cubed/api/creation.hpp"
+#include "cubed/api/manipulation.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/kernels/elementwise.hpp"
 #include "cubed/primitives/blockwise.hpp"
+#include "cubed/primitives/rechunk.hpp"
 
 namespace cubed {
 namespace {
@@ -480,6 +482,30 @@ Array diff(const Array& x, int axis, int n) {
   Array y = x;
   for (int i = 0; i < n; ++i) y = diff_once(y, a);
   return y;
+}
+
+Array diff(const Array& x, int axis, int n, const std::optional<Operand>& prepend,
+           const std::optional<Operand>& append) {
+  check_array(x, "diff");
+  if (x.ndim() == 0) throw InvalidArgumentError("diff: needs an array of at least one dimension, got a 0-d array");
+  if (!prepend && !append) return diff(x, axis, n);
+  const int a = normalize_axes(std::vector<int>{axis}, x.ndim(), "diff")[0];
+  Shape slab = x.shape();
+  slab[a] = 1;
+  std::vector<std::int64_t> slab_chunks = as_chunk_spec(x.chunks());
+  slab_chunks[a] = 1;
+  auto piece = [&](const Operand& o) -> Array {
+    if (!o.is_array()) return full(slab, o.scalar(), x.dtype(), slab_chunks, x.spec());
+    if (o.array().ndim() == 0) return broadcast_to(o.array(), slab);
+    return o.array();
+  };
+  std::vector<Array> parts;
+  if (prepend) parts.push_back(piece(*prepend));
+  parts.push_back(x);
+  if (append) parts.push_back(piece(*append));
+  Array joined = concat(parts, a);
+  if (joined.chunks() != x.chunks()) joined = rechunk(joined, as_chunk_spec(x.chunks()));
+  return diff(joined, a, n);
 }
 
 }  // namespace cubed

@@ -229,10 +229,15 @@ class Run {
       if (attr == "chunks") return shape_value(a.chunks());
       if (attr == "ndim") return Scalar(std::int64_t{a.ndim()});
       if (attr == "size") return Scalar(a.size());
-      if (attr == "T" || attr == "mT") {
-        located(n.op_column, [&]() -> Value {
-          throw NotImplementedError("the attribute '" + attr + "' (a transpose) is not available yet");
-        });
+      // x.mT swaps the last two axes; x.T reverses all of them, as numpy.
+      if (attr == "mT") {
+        return located(n.op_column, [&] { return functions_.call("matrix_transpose", {x}, {}, spec_); });
+      }
+      if (attr == "T") {
+        std::vector<Value> reversed;
+        for (int d = a.ndim() - 1; d >= 0; --d) reversed.push_back(Scalar(std::int64_t{d}));
+        return located(n.op_column,
+                       [&] { return functions_.call("permute_dims", {x, Value::tuple(std::move(reversed))}, {}, spec_); });
       }
     }
     if (functions_.contains(attr)) {

@@ -5,7 +5,9 @@
 #include <functional>
 
 #include "cubed/api/creation.hpp"
+#include "cubed/api/linalg.hpp"
 #include "cubed/api/manipulation.hpp"
+#include "cubed/api/searching.hpp"
 #include "cubed/api/statistical.hpp"
 #include "cubed/api/elementwise.hpp"
 #include "cubed/core/error.hpp"
@@ -42,7 +44,7 @@ Function unary(UnaryOp op, Array (*fn)(const Array&)) {
 
 // A function the library does not have yet: a clear error instead of
 // "unknown function".
-Function not_available(const std::string& name) {
+[[maybe_unused]] Function not_available(const std::string& name) {
   return [name](const CallArguments&) -> Value { throw NotImplementedError(name + " is not available yet"); };
 }
 
@@ -282,6 +284,53 @@ Value repeat(const CallArguments& a) {
 }
 Value tile(const CallArguments& a) { return cubed::tile(a.array("x"), int_list(a, "repetitions")); }
 
+// ---- linear algebra and searching (api/linalg.hpp, api/searching.hpp) --------------
+
+LinalgOptions linalg_options(const CallArguments& a) {
+  return LinalgOptions{.split_every = static_cast<int>(a.integer("split_every"))};
+}
+Value matmul(const CallArguments& a) { return cubed::matmul(a.array("x1"), a.array("x2"), linalg_options(a)); }
+// axes: an int, or a pair of sequences of axes (of x1, of x2).
+Value tensordot(const CallArguments& a) {
+  const Value& v = a["axes"];
+  if (v.is_int()) {
+    return cubed::tensordot(a.array("x1"), a.array("x2"), static_cast<int>(v.scalar().as_int()), linalg_options(a));
+  }
+  if (!v.is_sequence() || v.items().size() != 2) a.type_error("axes", "an int or a pair of sequences of ints");
+  std::vector<int> lists[2];
+  for (int i = 0; i < 2; ++i) {
+    const Value& part = v.items()[static_cast<std::size_t>(i)];
+    if (part.is_int()) {
+      lists[i].push_back(static_cast<int>(part.scalar().as_int()));
+      continue;
+    }
+    if (!part.is_sequence()) a.type_error("axes", "an int or a pair of sequences of ints");
+    for (const Value& item : part.items()) {
+      if (!item.is_int()) a.type_error("axes", "an int or a pair of sequences of ints");
+      lists[i].push_back(static_cast<int>(item.scalar().as_int()));
+    }
+  }
+  return cubed::tensordot(a.array("x1"), a.array("x2"), TensordotAxes{lists[0], lists[1]}, linalg_options(a));
+}
+Value vecdot(const CallArguments& a) {
+  return cubed::vecdot(a.array("x1"), a.array("x2"), static_cast<int>(a.integer("axis")), linalg_options(a));
+}
+Value matrix_transpose(const CallArguments& a) { return cubed::matrix_transpose(a.array("x")); }
+Value outer(const CallArguments& a) { return cubed::outer(a.array("x1"), a.array("x2")); }
+Value searchsorted(const CallArguments& a) {
+  const Value& side = a["side"];
+  if (!side.is_string() || (side.string() != "left" && side.string() != "right")) {
+    a.type_error("side", "'left' or 'right'");
+  }
+  std::optional<Array> sorter;
+  if (!a["sorter"].is_none()) sorter = a.array("sorter");
+  return cubed::searchsorted(a.array("x1"), a.array("x2"),
+                             side.string() == "left" ? SearchSide::kLeft : SearchSide::kRight, sorter);
+}
+Value isin(const CallArguments& a) {
+  return cubed::isin(a.array("element"), a.array("test_elements"), a.boolean("invert"));
+}
+
 // ---- statistics (api/statistical.hpp) ---------------------------------------------
 
 // Keyword arguments shared by the reductions; a function without one of
@@ -310,6 +359,15 @@ Function cumulative(Reduction fn) {
     o.include_initial = a.boolean("include_initial");
     return fn(a.array("x"), o);
   };
+}
+
+Value diff(const CallArguments& a) {
+  auto optional_operand = [&](std::string_view name) -> std::optional<Operand> {
+    if (a[name].is_none()) return std::nullopt;
+    return a.operand(name);
+  };
+  return cubed::diff(a.array("x"), static_cast<int>(a.integer("axis")), static_cast<int>(a.integer("n")),
+                     optional_operand("prepend"), optional_operand("append"));
 }
 
 // ---- elementwise math (api/elementwise.hpp) ------------------------------------------
@@ -478,8 +536,16 @@ const FunctionTable& builtin_functions() {
     t.add("squeeze", "x, /, axis", squeeze);
     t.add("stack", "arrays, /, *, axis=0", stack);
     t.add("tile", "x, repetitions, /", tile);
-    // Linear algebra: `@` calls matmul.
-    t.add("matmul", "x1, x2, /", not_available("matmul"));
+    t.add("diff", "x, /, *, axis=-1, n=1, prepend=None, append=None", diff);
+    // Linear algebra (api/linalg.hpp): `@` calls matmul.
+    t.add("matmul", "x1, x2, /, *, split_every=8", matmul);
+    t.add("matrix_transpose", "x, /", matrix_transpose);
+    t.add("outer", "x1, x2, /", outer);
+    t.add("tensordot", "x1, x2, /, *, axes=2, split_every=8", tensordot);
+    t.add("vecdot", "x1, x2, /, *, axis=-1, split_every=8", vecdot);
+    // Searching and sets (api/searching.hpp).
+    t.add("isin", "element, test_elements, *, invert=False", isin);
+    t.add("searchsorted", "x1, x2, /, *, side='left', sorter=None", searchsorted);
     return t;
   }();
   return table;

@@ -431,7 +431,7 @@ TEST_F(EvalCommand, BadExpressionsNameTheColumn) {
   expect_failure(eval_ab("full((2,), 1, dtipe=int8)", {"-o", path("o.zarr")}), 2,
                  {"unexpected keyword argument 'dtipe'"});
   expect_failure(eval_ab("a < b < 1", {"-o", path("o.zarr")}), 2, {"column 7", "chained comparisons"});
-  expect_failure(eval_ab("a @ b", {"-o", path("o.zarr")}), 1, {"matmul is not available yet (at column 3"});
+  expect_failure(eval_ab("a @ b", {"-o", path("o.zarr")}), 2, {"matmul: contracted axes differ: 7 vs 6", "(at column 3"});
   expect_failure(eval_ab("a[9]", {"-o", path("o.zarr")}), 2, {"index 9 is out of bounds for axis 0 with size 6"});
   expect_failure(eval_ab("a.shape", {"-o", path("o.zarr")}), 2, {"gives tuple (6, 7)"});
   expect_failure(eval_ab("1 / 0", {"-o", path("o.zarr")}), 2, {"division by zero (at column 3"});
@@ -517,6 +517,21 @@ TEST(EvalNumpy, ResultsAndReprMatchNumpy) {
       "eye(4, 5, k=1) * a + linspace(0, 1, 5)",
       "full((4, 5), -3) % j",
       "arange(5) - a.astype(float32) / 3",
+      "a @ a.T",
+      "a @ b",
+      "b @ matrix_transpose(a)",
+      "i @ j.T + k @ k.T",
+      "matmul(f, a.T, split_every=2)",
+      "tensordot(a, i, axes=([0, 1], [0, 1]))",
+      "tensordot(a, b, axes=1)",
+      "vecdot(a, j)",
+      "outer(b, s)",
+      "searchsorted(s, a * 1000)",
+      "searchsorted(s, i * 300, side='right')",
+      "isin(i, j)",
+      "isin(k, i, invert=True)",
+      "diff(a, axis=0, prepend=b[None, :])",
+      "diff(i, n=2, append=j)",
   };
   int n = 0;
   for (const std::string& expression : expressions) {

@@ -34,6 +34,14 @@ def namespace():
         "astype": lambda x, dtype, copy=True: np.asarray(x).astype(dtype),
         "rechunk": lambda x, chunks: x,
     })
+    # Linear algebra and searching (split_every only plans the computation).
+    ns.update({
+        "matmul": lambda x1, x2, split_every=8: np.matmul(x1, x2),
+        "tensordot": lambda x1, x2, axes=2, split_every=8: np.tensordot(x1, x2, axes=axes),
+        "vecdot": lambda x1, x2, axis=-1, split_every=8: np.sum(np.conj(x1) * x2, axis=axis),
+        "matrix_transpose": lambda x: np.swapaxes(x, -1, -2),
+        "outer": np.outer, "searchsorted": np.searchsorted, "isin": np.isin, "diff": np.diff,
+    })
     for name in ("full", "zeros", "ones", "empty", "arange", "linspace", "eye", "asarray",
                  "full_like", "zeros_like", "ones_like", "empty_like"):
         ns[name] = without_chunks(getattr(np, name))

@@ -17,6 +17,9 @@ int main() {
   Array a = from_zarr(storage::ZarrArray::open(where), spec);
   Array c = (a + 2 * ones({6}, DType::kFloat64, std::int64_t{3}, spec)) / 3;
   double v = compute(rechunk(c, std::int64_t{6})).span<double>()[5];
-  std::printf("consumer computed %.1f\n", v);
-  return v == 1.5 ? 0 : 1;
+  // matmul links OpenBLAS through the installed package's dependencies.
+  Array m = matmul(ones({2, 3}, DType::kFloat64, std::int64_t{2}, spec), ones({3, 2}, DType::kFloat64, std::int64_t{2}, spec));
+  double d = compute(m).span<double>()[3];
+  std::printf("consumer computed %.1f and %.1f\n", v, d);
+  return v == 1.5 && d == 3.0 ? 0 : 1;
 }

@@ -27,6 +27,7 @@
 #include <optional>
 #include <vector>
 
+#include "cubed/api/operand.hpp"
 #include "cubed/array/array.hpp"
 #include "cubed/kernels/reduction.hpp"
 
@@ -118,5 +119,13 @@ Array nancumprod(const Array& x, const ReduceOptions& options = {});
 /// shorter along the axis (empty when the axis is shorter than n). Throws
 /// InvalidArgumentError for 0-d arrays, a bad axis or n < 0.
 Array diff(const Array& x, int axis = -1, int n = 1);
+/// diff of x with `prepend` and/or `append` joined to it along the axis
+/// first, as numpy's: a number or a 0-d array is broadcast to x's shape
+/// with length 1 along the axis; other arrays must match x's shape off the
+/// axis (InvalidArgumentError otherwise). A number takes x's dtype (numpy
+/// 1.24 would make it int64 or float64 first); arrays promote as concat.
+/// The result keeps x's chunks.
+Array diff(const Array& x, int axis, int n, const std::optional<Operand>& prepend,
+           const std::optional<Operand>& append);
 
 }  // namespace cubed
