@@ -194,13 +194,16 @@ TEST_F(LinalgPlan, PartialProductsAreSummedInRounds) {
   const Array a = from_array(test_data(DType::kFloat64, {4, 32}), {4, 2}, spec);
   const Array b = from_array(test_data(DType::kFloat64, {32, 3}, 1), {2, 3}, spec);
   const Array y = matmul(a, b, LinalgOptions{.split_every = 2});
-  Plan plan = Plan::build({{y, std::nullopt}});
+  Plan plan = Plan::build({{y, std::nullopt}}, PlanOptions{.optimize = false});
   std::map<std::string, int> ops;
   for (const PlanOperation& op : plan.operations()) ++ops[op.node->op->function_name()];
   EXPECT_EQ(ops["matmul-partial"], 1);
   EXPECT_EQ(ops["matmul-combine"], 2);  // 8 -> 4 -> 2 -> final
   EXPECT_EQ(ops["matmul"], 1);
   EXPECT_EQ(plan.operations().size(), 4u);
+  // Fusion computes the partial products inside the first combine, and
+  // that combine inside the second (2 x 2 input blocks).
+  EXPECT_EQ(Plan::build({{y, std::nullopt}}).operations().size(), 2u);
   // With one group the partial operation is the result.
   Plan single = Plan::build({{matmul(a, b, LinalgOptions{.split_every = 16}), std::nullopt}});
   ASSERT_EQ(single.operations().size(), 1u);
@@ -228,13 +231,18 @@ TEST_F(LinalgPlan, ArraysManyTimesLargerThanAllowedMem) {
   const Array b = from_zarr((dir_ / "b.zarr").string(), spec);
   ASSERT_GT(a.nbytes(), 5 * options.allowed_mem);
   const Array y = matmul(a, b, LinalgOptions{.split_every = 2});  // rechunk, partial, 2 rounds
+  // Unfused (rechunk, partial, 2 rounds, final) and fused plans.
+  ComputeReport unfused_report;
+  compute(y, ComputeOptions{.plan = PlanOptions{.optimize = false}}, &unfused_report);
+  EXPECT_GE(unfused_report.projected_mem.size(), 4u);
   ComputeReport report;
   const NDBuffer got = compute(y, {}, &report);
-  ASSERT_GE(report.projected_mem.size(), 4u);
-  for (std::size_t i = 0; i < report.projected_mem.size(); ++i) {
-    EXPECT_GT(report.measured_peak_mem[i], 0) << report.operation_names[i];
-    EXPECT_LE(report.measured_peak_mem[i] + spec->reserved_mem(), report.projected_mem[i]) << report.operation_names[i];
-    EXPECT_LE(report.projected_mem[i], spec->allowed_mem()) << report.operation_names[i];
+  for (const ComputeReport* r : {&unfused_report, &report}) {
+    for (std::size_t i = 0; i < r->projected_mem.size(); ++i) {
+      EXPECT_GT(r->measured_peak_mem[i], 0) << r->operation_names[i];
+      EXPECT_LE(r->measured_peak_mem[i] + spec->reserved_mem(), r->projected_mem[i]) << r->operation_names[i];
+      EXPECT_LE(r->projected_mem[i], spec->allowed_mem()) << r->operation_names[i];
+    }
   }
   // Spot-check rows against a plain loop.
   for (std::int64_t i : {std::int64_t{0}, std::int64_t{517}, n - 1}) {
