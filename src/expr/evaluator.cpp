@@ -235,6 +235,7 @@ class Run {
         });
       }
     }
+    if (const Value* field = x.field(attr)) return *field;
     if (functions_.contains(attr)) {
       fail(n.op_column, "'" + attr + "' is a method; call it as ." + attr + "(...)");
     }
