@@ -190,5 +190,45 @@ TEST(ElementwiseArithmeticVsNumpy, EveryDtypeWithSpecialValues) {
   fs::remove_all(dir);
 }
 
+// astype between every pair of dtypes. Floating values cast to integers are
+// finite and in range (outside it, negative values to unsigned types
+// included, numpy's result is the platform's, while cubed-cpp saturates:
+// docs/DECISIONS.md).
+TEST(AstypeVsNumpy, EveryPairOfDtypes) {
+  const fs::path dir = fs::temp_directory_path() / ("cubed-astype-" + std::to_string(::getpid()));
+  testing::NumpyOracle oracle(dir / "numpy");
+  const std::vector<Scalar> plain = {Scalar(0.0), Scalar(-0.0), Scalar(1.5), Scalar(-2.5), Scalar(3.7),
+                                     Scalar(100.0), Scalar(-7.25), Scalar(1.0)};
+  const std::vector<Scalar> non_negative = {Scalar(0.0), Scalar(-0.0), Scalar(1.5), Scalar(2.5), Scalar(3.7),
+                                            Scalar(100.0), Scalar(7.25), Scalar(0.99)};
+  struct Cast {
+    DType from, to;
+    NDBuffer input;
+    int id;
+  };
+  std::vector<Cast> casts;
+  for (int f = 0; f < kNumDTypes; ++f) {
+    for (int t = 0; t < kNumDTypes; ++t) {
+      const auto from = static_cast<DType>(f), to = static_cast<DType>(t);
+      const bool to_exact = is_integer(to) || is_bool(to);
+      const std::vector<Scalar>& in_range = is_unsigned_integer(to) ? non_negative : plain;
+      NDBuffer input = test::cycle(from, {6, 4}, (is_floating(from) || is_complex(from)) && to_exact
+                                                     ? in_range
+                                                     : values_of(from, false));
+      const int id = oracle.add("a.astype(np." + std::string(dtype_name(to)) + (is_bool(to) ? "_" : "") + ")", {input});
+      casts.push_back({from, to, std::move(input), id});
+    }
+  }
+  oracle.run();
+  auto spec = Spec::make((dir / "work").string(), "100MB", "1MB");
+  for (const Cast& c : casts) {
+    const std::string label = std::string(dtype_name(c.from)) + " -> " + std::string(dtype_name(c.to));
+    ASSERT_EQ(oracle.error(c.id), "") << label;
+    const NDBuffer got = compute(astype(from_array(c.input, {4, 3}, spec), c.to));
+    EXPECT_EQ(test::compare(got, oracle.results(c.id).at(0), 0), "") << label;
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace cubed
