@@ -1,11 +1,13 @@
 #pragma once
 /// Umbrella header for users of cubed-cpp (not included by the library).
 #include "cubed/api/creation.hpp"
+#include "cubed/api/data_types.hpp"
 #include "cubed/api/elementwise.hpp"
 #include "cubed/api/indexing.hpp"
 #include "cubed/api/linalg.hpp"
 #include "cubed/api/manipulation.hpp"
 #include "cubed/api/searching.hpp"
+#include "cubed/api/random.hpp"
 #include "cubed/api/statistical.hpp"
 #include "cubed/array/array.hpp"
 #include "cubed/array/spec.hpp"

@@ -240,6 +240,7 @@ class Run {
                        [&] { return functions_.call("permute_dims", {x, Value::tuple(std::move(reversed))}, {}, spec_); });
       }
     }
+    if (const Value* field = x.field(attr)) return *field;
     if (functions_.contains(attr)) {
       fail(n.op_column, "'" + attr + "' is a method; call it as ." + attr + "(...)");
     }

@@ -100,6 +100,15 @@ Signature::Signature(std::string_view text) : text_(text) {
       continue;
     }
     Parameter p;
+    if (part.size() > 1 && part[0] == '*') {  // *args
+      if (keyword_only) throw InternalError("misplaced '" + part + "' in signature '" + text_ + "'");
+      keyword_only = true;
+      p.name = trim(part.substr(1));
+      p.kind = ParameterKind::kVarPositional;
+      p.default_value = Value::tuple({});
+      parameters_.push_back(std::move(p));
+      continue;
+    }
     const auto eq = part.find('=');
     p.name = trim(part.substr(0, eq));
     if (p.name.empty()) throw InternalError("empty parameter in signature '" + text_ + "'");
@@ -280,10 +289,19 @@ Value FunctionTable::call(std::string_view name, std::vector<Value> positional,
 
   // Positional arguments fill the parameters that can take them, in order.
   std::size_t max_positional = 0, min_positional = 0;
+  const auto var = std::find_if(params.begin(), params.end(),
+                                [](const Parameter& p) { return p.kind == ParameterKind::kVarPositional; });
   for (const Parameter& p : params) {
-    if (p.kind == ParameterKind::kKeywordOnly) continue;
+    if (p.kind == ParameterKind::kKeywordOnly || p.kind == ParameterKind::kVarPositional) continue;
     ++max_positional;
     if (!p.default_value) ++min_positional;
+  }
+  if (var != params.end() && positional.size() > max_positional) {
+    const std::size_t v = static_cast<std::size_t>(var - params.begin());
+    values[v] = Value::tuple({std::make_move_iterator(positional.begin() + static_cast<std::ptrdiff_t>(max_positional)),
+                              std::make_move_iterator(positional.end())});
+    given[v] = true;
+    positional.resize(max_positional);
   }
   if (positional.size() > max_positional) {
     const std::string takes = min_positional == max_positional
@@ -302,10 +320,12 @@ Value FunctionTable::call(std::string_view name, std::vector<Value> positional,
   std::vector<std::string> positional_only_passed;
   for (auto& [keyword, value] : keywords) {
     auto p = std::find_if(params.begin(), params.end(), [&](const Parameter& q) { return q.name == keyword; });
-    if (p == params.end()) {
+    if (p == params.end() || p->kind == ParameterKind::kVarPositional) {
       std::vector<std::string> candidates;
       for (const Parameter& q : params) {
-        if (q.kind != ParameterKind::kPositionalOnly) candidates.push_back(q.name);
+        if (q.kind != ParameterKind::kPositionalOnly && q.kind != ParameterKind::kVarPositional) {
+          candidates.push_back(q.name);
+        }
       }
       std::string message = fn + "() got an unexpected keyword argument '" + keyword + "'";
       if (auto near = detail::closest_name(keyword, candidates)) message += " (did you mean '" + *near + "'?)";

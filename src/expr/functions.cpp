@@ -5,14 +5,18 @@
 #include <functional>
 
 #include "cubed/api/creation.hpp"
+#include "cubed/api/data_types.hpp"
+#include "cubed/api/indexing.hpp"
 #include "cubed/api/linalg.hpp"
 #include "cubed/api/manipulation.hpp"
+#include "cubed/api/random.hpp"
 #include "cubed/api/searching.hpp"
 #include "cubed/api/statistical.hpp"
 #include "cubed/api/elementwise.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/expr/function_table.hpp"
 #include "cubed/primitives/rechunk.hpp"
+#include "cubed/runtime/compute.hpp"
 #include "scalar_ops.hpp"
 
 namespace cubed::expr {
@@ -401,6 +405,115 @@ Value clip(const CallArguments& a) {
   };
   return cubed::clip(array_or_number(a, "x"), bound("min"), bound("max"));
 }
+
+// ---- arrays from arrays, random arrays, list results --------------------------------
+
+Value array_values(std::vector<Array> arrays, bool list) {
+  std::vector<Value> out(std::make_move_iterator(arrays.begin()), std::make_move_iterator(arrays.end()));
+  return list ? Value::list(std::move(out)) : Value::tuple(std::move(out));
+}
+
+Value meshgrid(const CallArguments& a) {
+  if (!a["indexing"].is_string()) a.type_error("indexing", "'xy' or 'ij'");
+  return array_values(cubed::meshgrid(array_list(a, "arrays"), mesh_indexing_from_name(a["indexing"].string())), true);
+}
+Value tril(const CallArguments& a) { return cubed::tril(a.array("x"), a.integer("k")); }
+Value triu(const CallArguments& a) { return cubed::triu(a.array("x"), a.integer("k")); }
+Value broadcast_arrays(const CallArguments& a) { return array_values(cubed::broadcast_arrays(array_list(a, "arrays")), true); }
+Value unstack(const CallArguments& a) {
+  return array_values(cubed::unstack(a.array("x"), static_cast<int>(a.integer("axis"))), false);
+}
+
+// Indices: an array, or nested lists of ints made one.
+Array indices_array(const CallArguments& a, std::string_view name) {
+  const Value& v = a[name];
+  if (v.is_array()) return v.array();
+  if (!v.is_sequence() && !v.is_int()) a.type_error(name, "an array or a list of ints");
+  const Shape shape = nested_shape(v);
+  std::vector<Scalar> values;
+  flatten(a, v, 0, shape, values);
+  NDBuffer buffer(values.empty() ? DType::kInt64 : infer_dtype(values), shape);
+  for (std::size_t i = 0; i < values.size(); ++i) buffer.set(static_cast<std::int64_t>(i), values[i]);
+  return cubed::asarray(std::move(buffer), AutoChunks{}, a.spec());
+}
+Value take(const CallArguments& a) {
+  return cubed::take(a.array("x"), indices_array(a, "indices"), optional_axis(a, "axis"));
+}
+// The indices are computed first: the plan needs their values.
+Value take_along_axis(const CallArguments& a) {
+  return cubed::take_along_axis(a.array("x"), compute(indices_array(a, "indices")), static_cast<int>(a.integer("axis")));
+}
+
+std::uint64_t seed(const CallArguments& a) {
+  const Value& v = a["seed"];
+  if (!v.is_int()) a.type_error("seed", "a non-negative int");
+  if (v.scalar().kind() == Scalar::Kind::kInt && v.scalar().as_int() < 0) {
+    throw InvalidArgumentError(a.function() + "() argument 'seed' must be non-negative, got " + v.to_string());
+  }
+  return v.scalar().as_uint();
+}
+Value random_array(const CallArguments& a) {
+  return cubed::random::random(a.shape("shape"), seed(a), a.chunks("chunks"), a.spec());
+}
+Value integers(const CallArguments& a) {
+  return cubed::random::integers(a.integer("low"), a.integer("high"), a.shape("shape"), seed(a),
+                                 a.dtype("dtype").value_or(DType::kInt64), a.chunks("chunks"), a.spec());
+}
+
+// ---- data types (api/data_types.hpp) --------------------------------------------------
+
+// A dtype, a dtype name or an array's dtype.
+DType dtype_or_array(const CallArguments& a, std::string_view name) {
+  if (a[name].is_array()) return a.array(name).dtype();
+  if (a[name].is_none()) a.type_error(name, "a dtype or an array");
+  return *a.dtype(name);
+}
+Value can_cast(const CallArguments& a) {
+  return Scalar(cubed::can_cast(dtype_or_array(a, "from_"), dtype_or_array(a, "to")));
+}
+Value finfo(const CallArguments& a) {
+  const FInfo f = cubed::finfo(dtype_or_array(a, "type"));
+  return Record{"finfo",
+                {"bits", "eps", "max", "min", "smallest_normal", "dtype"},
+                {Scalar(std::int64_t{f.bits}), Scalar(f.eps), Scalar(f.max), Scalar(f.min), Scalar(f.smallest_normal),
+                 f.dtype}};
+}
+Value iinfo(const CallArguments& a) {
+  const IInfo i = cubed::iinfo(dtype_or_array(a, "type"));
+  return Record{"iinfo", {"bits", "max", "min", "dtype"}, {Scalar(std::int64_t{i.bits}), i.max, i.min, i.dtype}};
+}
+// kind: a kind name, a dtype, or a tuple of these.
+Value isdtype(const CallArguments& a) {
+  const DType dtype = dtype_or_array(a, "dtype");
+  const Value& kind = a["kind"];
+  auto matches = [&](const Value& k) {
+    if (k.is_string()) return cubed::isdtype(dtype, k.string());
+    if (k.is_dtype()) return dtype == k.dtype();
+    a.type_error("kind", "a kind name, a dtype or a tuple of these");
+  };
+  bool any = false;
+  if (kind.is_tuple()) {
+    for (const Value& k : kind.items()) any = matches(k) || any;
+  } else {
+    any = matches(kind);
+  }
+  return Scalar(any);
+}
+Value result_type(const CallArguments& a) {
+  std::vector<DTypeLike> args;
+  for (const Value& v : a["arrays_and_dtypes"].items()) {
+    if (v.is_array()) {
+      args.emplace_back(v.array());
+    } else if (v.is_dtype()) {
+      args.emplace_back(v.dtype());
+    } else if (v.is_scalar()) {
+      args.emplace_back(v.scalar());
+    } else {
+      a.type_error("arrays_and_dtypes", "arrays, dtypes or numbers");
+    }
+  }
+  return cubed::result_type(args);
+}
 }  // namespace
 
 const FunctionTable& builtin_functions() {
@@ -436,8 +549,13 @@ const FunctionTable& builtin_functions() {
     t.add("remainder", "x1, x2, /", binary(BinaryOp::kRemainder, &cubed::remainder));
     t.add("square", "x, /", unary(UnaryOp::kSquare, &cubed::square));
     t.add("subtract", "x1, x2, /", binary(BinaryOp::kSubtract, &cubed::subtract));
-    // Data types.
+    // Data types (api/data_types.hpp).
     t.add("astype", "x, /, dtype, *, copy=True", astype);  // dtype may be a keyword, as in numpy
+    t.add("can_cast", "from_, to, /", can_cast);
+    t.add("finfo", "type, /", finfo);
+    t.add("iinfo", "type, /", iinfo);
+    t.add("isdtype", "dtype, kind", isdtype);
+    t.add("result_type", "*arrays_and_dtypes", result_type);
     // Creation (api/creation.hpp); `chunks` as in Cubed.
     t.add("arange", "start, /, stop=None, step=1, *, dtype=None, chunks='auto'", arange);
     t.add("asarray", "obj, /, *, dtype=None, chunks='auto'", asarray);
@@ -451,6 +569,12 @@ const FunctionTable& builtin_functions() {
     t.add("ones_like", "x, /, *, dtype=None, chunks=None", filled_like(&cubed::ones));
     t.add("zeros", "shape, *, dtype=None, chunks='auto'", filled(&cubed::zeros));
     t.add("zeros_like", "x, /, *, dtype=None, chunks=None", filled_like(&cubed::zeros));
+    t.add("meshgrid", "*arrays, indexing='xy'", meshgrid);
+    t.add("tril", "x, /, *, k=0", tril);
+    t.add("triu", "x, /, *, k=0", triu);
+    // Random arrays (api/random.hpp): the same for a seed whatever the chunks.
+    t.add("random", "shape, *, seed, chunks='auto'", random_array);
+    t.add("integers", "low, high, shape, *, seed, dtype=None, chunks='auto'", integers);
     // Chunks (primitives/rechunk.hpp).
     t.add("rechunk", "x, /, chunks", rechunk);
     // Elementwise math (api/elementwise.hpp); numbers give 0-d arrays.
@@ -524,6 +648,7 @@ const FunctionTable& builtin_functions() {
     t.add("nancumsum", kScan, cumulative(&cubed::nancumsum));
     t.add("nancumprod", kScan, cumulative(&cubed::nancumprod));
     // Manipulation (api/manipulation.hpp).
+    t.add("broadcast_arrays", "*arrays", broadcast_arrays);
     t.add("broadcast_to", "x, /, shape", broadcast_to);
     t.add("concat", "arrays, /, *, axis=0", concat);
     t.add("expand_dims", "x, /, *, axis=0", expand_dims);
@@ -546,6 +671,10 @@ const FunctionTable& builtin_functions() {
     // Searching and sets (api/searching.hpp).
     t.add("isin", "element, test_elements, *, invert=False", isin);
     t.add("searchsorted", "x1, x2, /, *, side='left', sorter=None", searchsorted);
+    t.add("unstack", "x, /, *, axis=0", unstack);
+    // Indexing beyond x[...] (api/indexing.hpp).
+    t.add("take", "x, indices, /, *, axis=None", take);
+    t.add("take_along_axis", "x, indices, /, *, axis=-1", take_along_axis);
     return t;
   }();
   return table;

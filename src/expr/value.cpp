@@ -27,6 +27,16 @@ DType Value::dtype() const { return get<DType>(v_, "a dtype"); }
 const std::string& Value::string() const { return get<std::string>(v_, "a string"); }
 const Sequence& Value::sequence() const { return get<Sequence>(v_, "a tuple or list"); }
 const Slice& Value::slice() const { return get<Slice>(v_, "a slice"); }
+const Record& Value::record() const { return get<Record>(v_, "a record"); }
+
+const Value* Value::field(std::string_view name) const {
+  if (!is_record()) return nullptr;
+  const Record& r = record();
+  for (std::size_t i = 0; i < r.names.size(); ++i) {
+    if (r.names[i] == name) return &r.values[i];
+  }
+  return nullptr;
+}
 
 std::string Value::type_name() const {
   if (is_none()) return "None";
@@ -35,6 +45,7 @@ std::string Value::type_name() const {
   if (is_dtype()) return "dtype";
   if (is_string()) return "str";
   if (is_slice()) return "slice";
+  if (is_record()) return record().type;
   if (is_sequence()) return sequence().is_list ? "list" : "tuple";
   switch (scalar().kind()) {
     case Scalar::Kind::kBool: return "bool";
@@ -57,6 +68,12 @@ std::string Value::to_string() const {
   if (is_slice()) {
     return "slice(" + optional_text(slice().start) + ", " + optional_text(slice().stop) + ", " +
            optional_text(slice().step) + ")";
+  }
+  if (is_record()) {
+    const Record& r = record();
+    std::string s = r.type + "(";
+    for (std::size_t i = 0; i < r.names.size(); ++i) s += (i > 0 ? ", " : "") + r.names[i] + "=" + r.values[i].to_string();
+    return s + ")";
   }
   if (is_sequence()) {
     const auto& seq = sequence();

@@ -22,6 +22,23 @@ def without_chunks(fn):
     return call
 
 
+def philox(seed):
+    """numpy's Philox stream from counter 0 (it increments before use)."""
+    return np.random.Philox(key=seed, counter=2**256 - 1)
+
+
+def random(shape, seed):
+    return np.random.Generator(philox(seed)).random(shape)
+
+
+def integers(low, high, shape, seed, dtype=None):
+    """low + (word * (high - low)) >> 64 per 64-bit word, as cubed-cpp."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    words = philox(seed).random_raw(int(np.prod(shape, dtype=np.int64)))
+    values = [low + ((int(w) * (high - low)) >> 64) for w in words]
+    return np.array(values, dtype=dtype or np.int64).reshape(shape)
+
+
 def namespace():
     ns = {name: getattr(np, name) for name in (
         "add", "subtract", "multiply", "divide", "floor_divide", "remainder", "maximum", "minimum",
@@ -45,6 +62,22 @@ def namespace():
     for name in ("full", "zeros", "ones", "empty", "arange", "linspace", "eye", "asarray",
                  "full_like", "zeros_like", "ones_like", "empty_like"):
         ns[name] = without_chunks(getattr(np, name))
+    # Math, manipulation, indexing and data type functions by their Array API names.
+    for name in ("ceil", "clip", "conj", "copysign", "cos", "cosh", "exp", "expm1", "floor", "hypot",
+                 "imag", "isfinite", "isinf", "isnan", "log", "log1p", "log2", "log10", "logaddexp",
+                 "nextafter", "real", "reciprocal", "round", "sign", "signbit", "sin", "sinh", "sqrt",
+                 "tan", "tanh", "trunc", "where", "tril", "triu", "broadcast_arrays", "broadcast_to",
+                 "expand_dims", "flip", "moveaxis", "repeat", "reshape", "roll", "squeeze", "stack",
+                 "tile", "take", "take_along_axis", "can_cast", "finfo", "iinfo"):
+        ns[name] = getattr(np, name)
+    ns.update({
+        "acos": np.arccos, "acosh": np.arccosh, "asin": np.arcsin, "asinh": np.arcsinh,
+        "atan": np.arctan, "atanh": np.arctanh, "atan2": np.arctan2,
+        "concat": np.concatenate, "permute_dims": np.transpose,
+        "unstack": lambda x, axis=0: tuple(np.moveaxis(x, axis, 0)),
+        "meshgrid": lambda *arrays, indexing="xy": np.meshgrid(*arrays, indexing=indexing),
+        "random": without_chunks(random), "integers": without_chunks(integers),
+    })
     for name in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                  "float32", "float64", "complex64", "complex128"):
         ns[name] = np.dtype(name)

@@ -124,11 +124,14 @@ const char* const kEvalUsage =
     "  (`and`, `or`, `not` are elementwise logical_and, logical_or, logical_not);\n"
     "  calls of the library's functions by their Array API names, with keywords:\n"
     "    add, abs, astype(x, float32), full((2, 3), 7, dtype=int8), zeros, ones, empty,\n"
-    "    arange, linspace, eye, asarray([1, 2]), zeros_like, ..., rechunk(x, (100, -1));\n"
+    "    arange, linspace, eye, asarray([1, 2]), zeros_like, ..., rechunk(x, (100, -1)),\n"
+    "    meshgrid(x, y)[0], tril, random((100, 100), seed=1), integers(0, 6, 10, seed=2),\n"
+    "    finfo(float32).eps, result_type(x, int8), can_cast, isdtype;\n"
     "  methods x.astype(float32); attributes x.dtype, x.shape, x.ndim, x.size, x.chunks,\n"
     "  x.T, x.mT; a @ b is matmul(a, b, split_every=8);\n"
     "  subscripts x[0, 1:5:2, ..., None]. Numbers are computed at once (x * (1/3)), and\n"
-    "  a number as the result gives a 0-d array.\n\n"
+    "  a number as the result gives a 0-d array. With --print (and no -o), a dtype or\n"
+    "  a record such as finfo(float32) is printed as it is.\n\n"
     "options:\n"
     "  -o, --output OUT     the Zarr array to write (optional with --print or --explain)\n"
     "  --chunks C           chunks of OUT: one length for every axis (100), one per axis\n"
@@ -198,7 +201,13 @@ int run_eval(const std::vector<std::string>& args) {
 
   expr::Evaluator evaluator(spec);
   define_inputs({parsed.positional().begin() + 1, parsed.positional().end()}, spec, evaluator);
-  Array result = result_array(evaluator.evaluate(expression), spec);
+  const expr::Value value = evaluator.evaluate(expression);
+  // A dtype or a record (result_type, finfo, ...) has nothing to compute.
+  if (print && !output && !explain && !value.is_array() && !value.is_scalar()) {
+    std::printf("%s\n", value.to_string().c_str());
+    return 0;
+  }
+  Array result = result_array(value, spec);
   if (auto chunks = parsed.option("--chunks")) result = rechunk(result, parse_chunk_spec(*chunks));
 
   std::vector<Plan::Output> outputs;

@@ -7,7 +7,8 @@
 ///   table.add("full", "shape, fill_value, *, dtype=None, chunks='auto'", fn);
 ///
 /// Parameters before `/` are positional-only, after `*` keyword-only, the
-/// others either; `name=DEFAULT` gives a default (a literal: number, string,
+/// others either; `*name` collects extra positional arguments into a tuple
+/// (as `*arrays` in meshgrid); `name=DEFAULT` gives a default (a literal: number, string,
 /// None, True/False, dtype name or tuple of these). Calls are checked
 /// against the signature before the function runs, with Python's messages:
 ///   sum() got an unexpected keyword argument 'axes'
@@ -32,7 +33,9 @@
 
 namespace cubed::expr {
 
-enum class ParameterKind : std::uint8_t { kPositionalOnly, kPositionalOrKeyword, kKeywordOnly };
+/// kVarPositional is Python's `*args`: it collects the positional arguments
+/// left over, as a tuple (the parameters after it are keyword-only).
+enum class ParameterKind : std::uint8_t { kPositionalOnly, kPositionalOrKeyword, kKeywordOnly, kVarPositional };
 
 struct Parameter {
   std::string name;

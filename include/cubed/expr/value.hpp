@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -30,6 +31,14 @@ struct Sequence {
   bool is_list = false;
 };
 
+/// A small read-only object with named fields, such as finfo(float32):
+/// printed `finfo(bits=32, eps=..., ...)`, fields read as attributes.
+struct Record {
+  std::string type;
+  std::vector<std::string> names;
+  std::vector<Value> values;
+};
+
 class Value {
  public:
   Value() = default;  ///< None
@@ -41,6 +50,7 @@ class Value {
   Value(std::string v) : v_(std::move(v)) {}
   Value(Sequence v) : v_(std::move(v)) {}
   Value(Slice v) : v_(v) {}
+  Value(Record v) : v_(std::move(v)) {}
 
   static Value tuple(std::vector<Value> items) { return Value(Sequence{std::move(items), false}); }
   static Value list(std::vector<Value> items) { return Value(Sequence{std::move(items), true}); }
@@ -55,6 +65,7 @@ class Value {
   bool is_tuple() const { return is_sequence() && !sequence().is_list; }
   bool is_list() const { return is_sequence() && sequence().is_list; }
   bool is_slice() const { return std::holds_alternative<Slice>(v_); }
+  bool is_record() const { return std::holds_alternative<Record>(v_); }
   /// An int (not bool) scalar.
   bool is_int() const;
 
@@ -66,17 +77,21 @@ class Value {
   const Sequence& sequence() const;
   const std::vector<Value>& items() const { return sequence().items; }
   const Slice& slice() const;
+  const Record& record() const;
+  /// A field of a record, or nullptr.
+  const Value* field(std::string_view name) const;
 
   /// Python-style type name for messages: "array", "bool", "int", "float",
-  /// "complex", "tuple", "list", "dtype", "None", "ellipsis", "slice", "str".
+  /// "complex", "tuple", "list", "dtype", "None", "ellipsis", "slice", "str",
+  /// or a record's type ("finfo").
   std::string type_name() const;
   /// Short text for messages and tests: "array(float64, shape=(4, 5))",
   /// "3", "1.5", "(1, 2)", "[1]", "float32", "'abc'", "None", "Ellipsis",
-  /// "slice(1, None, 2)".
+  /// "slice(1, None, 2)", "iinfo(bits=8, max=127, min=-128, dtype=int8)".
   std::string to_string() const;
 
  private:
-  std::variant<NoneValue, EllipsisValue, Scalar, Array, DType, std::string, Sequence, Slice> v_;
+  std::variant<NoneValue, EllipsisValue, Scalar, Array, DType, std::string, Sequence, Slice, Record> v_;
 };
 
 }  // namespace cubed::expr
