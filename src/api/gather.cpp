@@ -176,23 +176,21 @@ Array gather(std::vector<GatherInput> inputs, Shape shape, Shape chunks, DType d
                             std::to_string(ax));
       }
     }
-    const NodePtr& node = g.array.node();
-    std::int64_t held = node->op->read_memory(*node);
-    if (g.array.dtype() != dtype) held += shape_size(g.array.chunks()) * item_size(dtype);
-    extra = std::max(extra, held);
+    // The converted copy of a chunk of another dtype.
+    if (g.array.dtype() != dtype) extra = std::max(extra, shape_size(g.array.chunks()) * item_size(dtype));
     plan->inputs.push_back({g.array.shape(), g.array.chunks(), g.array.dtype(), std::move(g.axes), std::move(g.fixed)});
     arrays.push_back(g.array);
   }
-  // A task holds one input chunk at a time, across all inputs: with one
-  // input the usual model (one block held, plus the converted copy); with
-  // several, the largest of them is declared as extra memory.
+  // A task holds one input chunk at a time, across all inputs (plus the
+  // converted copy of a chunk of another dtype).
   BlockwiseOptions options;
   options.name = name;
   if (arrays.size() == 1) {
     options.max_blocks_in_memory = {1};
     options.extra_memory = arrays[0].dtype() != dtype ? shape_size(arrays[0].chunks()) * item_size(dtype) : 0;
   } else {
-    options.max_blocks_in_memory.assign(arrays.size(), 0);
+    options.max_blocks_in_memory.assign(arrays.size(), 1);
+    options.one_input_at_a_time = true;
     options.extra_memory = extra;
   }
   KeyFunction keys = [plan](const Shape& out_coords) { return plan->keys(out_coords); };

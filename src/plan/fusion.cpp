@@ -58,12 +58,13 @@ bool is_blockwise(const ArrayNode& node) { return node.op->kind() == OperationKi
 // Chunk reads of `input` by all the tasks of `consumer`.
 std::int64_t consumer_reads(const ArrayNode& consumer, const ArrayNode& input) {
   const auto inputs = consumer.op->inputs();
-  const auto counts = consumer.op->input_chunk_counts(consumer);
-  std::int64_t per_task = 0;
+  const auto reads = consumer.op->input_chunk_reads(consumer);
+  std::int64_t total = 0;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].get() == &input) per_task += i < counts.size() ? counts[i] : 1;
+    if (inputs[i].get() != &input) continue;
+    total += i < reads.size() ? reads[i] : shape_size(consumer.op->task_grid(consumer));
   }
-  return per_task * shape_size(consumer.op->task_grid(consumer));
+  return total;
 }
 
 std::string label(const ArrayNode& node) { return node.name + " (" + node.op->function_name() + ")"; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 #include "cubed/core/error.hpp"
 #include "cubed/primitives/projected_memory.hpp"
@@ -68,27 +69,60 @@ class BlockwiseOp final : public Operation {
   }
 
   std::vector<std::int64_t> input_chunk_counts(const ArrayNode& self) const override {
-    std::vector<std::int64_t> counts(inputs_.size(), 0);
-    if (self.grid.num_chunks() == 0) return counts;
-    const auto keys = keys_(Shape(self.ndim(), 0));
-    for (std::size_t i = 0; i < keys.size() && i < counts.size(); ++i) {
-      counts[i] = static_cast<std::int64_t>(keys[i].size());
-    }
-    return counts;
+    return read_counts(self).most_per_task;
+  }
+
+  std::vector<std::int64_t> input_chunk_reads(const ArrayNode& self) const override {
+    return read_counts(self).total;
   }
 
  private:
+  struct ReadCounts {
+    std::vector<std::int64_t> most_per_task;
+    std::vector<std::int64_t> total;
+  };
+
+  // Reads per input over every task (keys of every output chunk; above a
+  // million tasks, the first task's keys stand for all). Computed once.
+  const ReadCounts& read_counts(const ArrayNode& self) const {
+    std::call_once(counted_, [&] {
+      counts_.most_per_task.assign(inputs_.size(), 0);
+      counts_.total.assign(inputs_.size(), 0);
+      const std::int64_t tasks = self.grid.num_chunks();
+      if (tasks == 0) return;
+      auto add = [&](const Shape& coords, std::int64_t weight) {
+        const auto keys = keys_(coords);
+        for (std::size_t i = 0; i < keys.size() && i < inputs_.size(); ++i) {
+          const auto n = static_cast<std::int64_t>(keys[i].size());
+          counts_.most_per_task[i] = std::max(counts_.most_per_task[i], n);
+          counts_.total[i] += n * weight;
+        }
+      };
+      if (tasks > 1'000'000) {
+        add(Shape(self.ndim(), 0), tasks);
+      } else {
+        for_each_index(self.grid.grid_shape(), [&](const Shape& coords) { add(coords, 1); });
+      }
+    });
+    return counts_;
+  }
+
   // The inputs held at once plus the function's own working memory.
   std::int64_t inputs_memory(const ReadMemoryFn& read_memory) const {
-    std::int64_t total = options_.extra_memory;
-    for (std::size_t i = 0; i < inputs_.size(); ++i) total += options_.max_blocks_in_memory[i] * read_memory(*inputs_[i]);
-    return total;
+    std::int64_t held = 0;
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+      const std::int64_t input = options_.max_blocks_in_memory[i] * read_memory(*inputs_[i]);
+      held = options_.one_input_at_a_time ? std::max(held, input) : held + input;
+    }
+    return options_.extra_memory + held;
   }
 
   ChunkFunction function_;
   KeyFunction keys_;
   std::vector<NodePtr> inputs_;
   BlockwiseOptions options_;
+  mutable std::once_flag counted_;
+  mutable ReadCounts counts_;
 };
 
 std::vector<NodePtr> nodes_of(const std::vector<Array>& arrays) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "cubed/api/elementwise.hpp"
+#include "cubed/api/manipulation.hpp"
 #include "cubed/api/statistical.hpp"
 #include "cubed/plan/plan.hpp"
 #include "cubed/primitives/rechunk.hpp"
@@ -114,6 +115,17 @@ TEST_F(FusionTest, MeanOfSquaredAnomaliesFusesReductionsToo) {
   }
   EXPECT_TRUE(logged);
   for (const PlanOperation& op : fused.operations()) EXPECT_LE(op.input_blocks_per_task, 10);
+  same_both_ways(y);
+}
+
+TEST_F(FusionTest, EachInputOfAStackFusesIntoTheTaskThatReadsIt) {
+  // Task i of the stack reads only input i: every mean's chunk is read once.
+  const Array a = stored(20, 30, {10, 10});
+  ReduceOptions axis0{.axis = std::vector<int>{0}};
+  const Array y = stack({mean(a * a, axis0), mean(a * 2.0, axis0), mean(a + 1.0, axis0)});
+  const Plan plan = plan_of(y);
+  EXPECT_EQ(plan.stats().num_intermediate_arrays, 0) << plan.explain();
+  for (const std::string& line : plan.fusion_log()) EXPECT_EQ(line.find("read 3 times"), std::string::npos) << line;
   same_both_ways(y);
 }
 

@@ -67,9 +67,12 @@ class Operation {
   /// Memory a task needs to hold one chunk of this node when it reads it
   /// (stored: encoded + decoded; virtual: the generated chunk).
   virtual std::int64_t read_memory(const ArrayNode& self) const;
-  /// Per input, the chunks one task reads (from the first task); empty when
-  /// unknown. Fusion multiplies these through fused inputs.
+  /// Per input, the most chunks one task reads; empty when unknown. Fusion
+  /// multiplies these through fused inputs.
   virtual std::vector<std::int64_t> input_chunk_counts(const ArrayNode&) const { return {}; }
+  /// Per input, the chunk reads of all tasks together; empty when unknown.
+  /// Fusion refuses inputs whose chunks would be read (computed) twice.
+  virtual std::vector<std::int64_t> input_chunk_reads(const ArrayNode&) const { return {}; }
   /// Number of input chunks one task reads (all inputs), for statistics.
   std::int64_t input_chunks_per_task(const ArrayNode& self) const;
   /// task_memory with each input chunk costing `read_memory(input)`.

@@ -44,6 +44,9 @@ struct BlockwiseOptions {
   std::int64_t extra_memory = 0;
   /// Chunks of each input held at once; empty means 1 for every input.
   std::vector<std::int64_t> max_blocks_in_memory;
+  /// The function holds one input chunk at a time across all its inputs
+  /// (concat, stack): the largest input's chunks count, not their sum.
+  bool one_input_at_a_time = false;
 };
 
 /// The primitive (see file comment). Throws InvalidArgumentError for a bad
