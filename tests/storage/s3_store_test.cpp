@@ -10,7 +10,10 @@
 #include <sstream>
 #include <thread>
 
+#include "cubed/api/creation.hpp"
+#include "cubed/api/elementwise.hpp"
 #include "cubed/core/error.hpp"
+#include "cubed/primitives/projected_memory.hpp"
 #include "cubed/storage/s3_store.hpp"
 #include "storage/s3/s3_xml.hpp"
 #include "storage/s3_test_server.hpp"
@@ -271,6 +274,32 @@ TEST(S3Xml, UnescapesEntitiesAndFindsElements) {
   EXPECT_EQ(s3::xml_element(xml, "Missing"), "");
 }
 
+// ---- the memory model ----
+
+TEST(S3MemoryModel, ObjectStorageCountsTwoMoreCopiesOfEachChunk) {
+  auto memory_with = [](const std::string& work_dir, storage::CodecPtr codec) {
+    SpecOptions options;
+    options.work_dir = work_dir;
+    options.intermediate_compressor = codec;
+    auto spec = std::make_shared<const Spec>(options);
+    NDBuffer data(DType::kFloat64, Shape{100, 100});
+    Array y = add(from_array(data, Shape{50, 50}, spec), 1.0);
+    return std::pair{write_memory(*y.node()), y.node()->op->read_memory(*y.node())};
+  };
+  const std::int64_t chunk = 50 * 50 * 8;
+  auto [local_write, local_read] = memory_with("/tmp/cubed-work", nullptr);
+  auto [s3_write, s3_read] = memory_with("s3://bucket/tmp", nullptr);
+  EXPECT_EQ(s3_write - local_write, 2 * chunk);
+  EXPECT_EQ(s3_read - local_read, 2 * chunk);
+  auto zstd = SpecOptions().intermediate_compressor;  // the default codec
+  ASSERT_TRUE(zstd);
+  auto [local_zwrite, local_zread] = memory_with("/tmp/cubed-work", zstd);
+  auto [s3_zwrite, s3_zread] = memory_with("s3://bucket/tmp", zstd);
+  EXPECT_EQ(s3_zwrite - local_zwrite, 2 * zstd->max_encoded_size(chunk));
+  EXPECT_EQ(s3_zread - local_zread, 2 * zstd->max_encoded_size(chunk));
+  EXPECT_EQ(memory_with("memory://w", nullptr).first, local_write);
+}
+
 // ---- the command-line program on object storage ----
 
 struct CliRun {
@@ -360,6 +389,26 @@ TEST_F(S3CliTest, ServerStoppedMidRunLeavesNoOutputLookingComplete) {
   EXPECT_FALSE(s->exists("out.zarr/.zarray")) << "metadata of a half-written array";
   r = run(cli() + " info " + s3 + "/out.zarr");
   EXPECT_NE(r.status, 0) << r.out;
+}
+
+TEST_F(S3CliTest, UnusableWorkDirFailsBeforeAnyTask) {
+  const std::string s3 = "s3://" + bucket;
+  make_input(dir / "in.zarr");
+  const std::string eval = cli() + " eval 'a + 1' a='" + (dir / "in.zarr").string() + "' -o '" + (dir / "out.zarr").string() + "'";
+  CliRun r = run(eval + " --work-dir s3://no-such-bucket-here/tmp");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.out.find("cannot use work dir 's3://no-such-bucket-here/tmp': S3 bucket 'no-such-bucket-here' does not exist"),
+            std::string::npos) << r.out;
+  r = run("AWS_ACCESS_KEY_ID=WRONG AWS_SECRET_ACCESS_KEY=hush-hush " + eval + " --work-dir " + s3 + "/tmp");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.out.find("cannot use work dir '" + s3 + "/tmp': S3 PUT"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("HTTP 403 InvalidAccessKeyId"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("hush-hush"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "out.zarr" / "0.0")) << "a task ran";
+  // The same with a usable work dir on the server runs, and leaves it clean.
+  r = run(eval + " --work-dir " + s3 + "/tmp");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(store()->list("").empty());
 }
 
 }  // namespace
