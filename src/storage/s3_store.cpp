@@ -232,7 +232,16 @@ S3Store::Response S3Store::perform(const Request& request) const {
   if (!request.range.empty()) headers.add("Range: " + request.range);
   const std::string_view method = request.method;
   if (method == "PUT") {
-    headers.add("Expect:");  // no 100-continue round trip (it stalls some servers)
+    // No waiting for "100 Continue" (it stalls some servers). curl < 8.3
+    // signs an emptied "Expect:" header it then does not send (curl issue
+    // #11664), which AWS refuses: there the header stays, but the body
+    // follows it at once.
+    static const bool signs_removed_headers = curl_version_info(CURLVERSION_NOW)->version_num < 0x080300;
+    if (signs_removed_headers) {
+      curl_easy_setopt(curl, CURLOPT_EXPECT_100_TIMEOUT_MS, 0L);
+    } else {
+      headers.add("Expect:");
+    }
     headers.add("Content-Type: application/octet-stream");
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);

@@ -15,8 +15,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace cubed::storage::testing {
 
@@ -127,6 +129,11 @@ class FaultProxy {
   int port() const { return port_; }
   std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int failures_served() const { return failed_; }
+  /// Every request received, as sent (head and body).
+  std::vector<std::string> requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
   int forwarded() const { return forwarded_; }
 
  private:
@@ -172,6 +179,10 @@ class FaultProxy {
   void serve(int client) {
     std::string request;
     if (!read_request(client, request)) return;
+    {
+      std::lock_guard lock(mutex_);
+      requests_.push_back(request);
+    }
     if (failed_ < fail_first_) {
       ++failed_;
       const std::string body = "<?xml version=\"1.0\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
@@ -208,6 +219,8 @@ class FaultProxy {
   std::atomic<bool> stop_{false};
   std::atomic<int> failed_{0};
   std::atomic<int> forwarded_{0};
+  mutable std::mutex mutex_;
+  std::vector<std::string> requests_;
   std::thread thread_;
 };
 

@@ -18,6 +18,7 @@
 /// - Each thread reuses one curl handle (and its open connections) for all
 ///   S3 stores, so a thread executor runs as many requests at once as it
 ///   has threads.
+/// A PUT never waits for "100 Continue" (see perform()).
 /// Payloads are sent as UNSIGNED-PAYLOAD (the headers are signed, the body
 /// is not hashed): no extra pass over each chunk.
 #include <string>
