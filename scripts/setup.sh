@@ -10,6 +10,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   # libraries
   libblosc-dev libzstd-dev liblz4-dev zlib1g-dev libbz2-dev liblzma-dev nlohmann-json3-dev libfmt-dev libopenblas-dev
+  libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev time
   # plan drawings (cubed eval --plan x.svg)
@@ -28,6 +29,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# The S3-compatible server of the object-storage tests (s3rver, installed
+# from npm by scripts/s3rver.sh). Node.js may come from elsewhere than
+# Debian (whose npm conflicts with such builds): only install when missing.
+if ! command -v npm > /dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends nodejs npm
+fi
+bash scripts/s3rver.sh install
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$(nproc)"

@@ -35,7 +35,7 @@ std::int64_t Operation::compute_memory(const ArrayNode& self, const ReadMemoryFn
 }
 
 std::int64_t Operation::read_memory(const ArrayNode& self) const {
-  return stored_chunk_memory(self.chunk_nbytes(), self.spec->intermediate_compressor());
+  return stored_chunk_memory(self.chunk_nbytes(), self.spec->intermediate_compressor(), work_dir_io_copies(*self.spec));
 }
 
 NodePtr make_node(Shape shape, Shape chunks, DType dtype, SpecPtr spec, std::shared_ptr<const Operation> op) {

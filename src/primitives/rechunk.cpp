@@ -274,7 +274,8 @@ Array rechunk(const Array& x, const ChunkSpec& spec) {
   const NodePtr source = x.node();
   ChunkReadMemory read_memory = [&](int stage, const Shape& chunks) -> std::int64_t {
     if (stage == 0) return source->op->read_memory(*source);
-    return stored_chunk_memory(shape_size(chunks) * item, spec_ptr->intermediate_compressor());
+    return stored_chunk_memory(shape_size(chunks) * item, spec_ptr->intermediate_compressor(),
+                               work_dir_io_copies(*spec_ptr));
   };
   ChunkWriteMemory write = [&](const Shape& chunks) -> std::int64_t {
     ArrayNode probe;

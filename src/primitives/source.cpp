@@ -18,7 +18,8 @@ class ZarrSourceOp final : public Operation {
   std::int64_t read_memory(const ArrayNode& self) const override {
     // Fortran-order chunks are transposed after decoding: one more copy.
     std::int64_t transpose = array_.metadata().order == storage::Order::kF ? self.chunk_nbytes() : 0;
-    return stored_chunk_memory(self.chunk_nbytes(), array_.metadata().compressor) + transpose;
+    return stored_chunk_memory(self.chunk_nbytes(), array_.metadata().compressor,
+                               array_.location().store->extra_copies_on_io()) + transpose;
   }
   // Materialised (copied to a target), a task reads its chunk and writes it.
   std::int64_t task_memory(const ArrayNode& self) const override {

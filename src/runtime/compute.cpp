@@ -253,7 +253,22 @@ void check_targets_against_inputs(const Plan& plan) {
 }
 
 void prepare_work_dir(const std::string& work_dir) {
-  if (work_dir.find("://") != std::string::npos) return;
+  if (work_dir.find("://") != std::string::npos) {
+    // A URL (s3://, memory://): prove it writable and readable through its
+    // store before any task runs, so bad credentials or a missing bucket
+    // fail here with one clear message.
+    try {
+      storage::StorePath where = storage::open_store_path(work_dir);
+      const std::string marker = where.key(".cubed-check-" + std::to_string(::getpid()));
+      where.store->set(marker, std::string_view("ok"));
+      bool readable = where.store->get(marker).has_value();
+      where.store->erase(marker);
+      if (!readable) throw StorageError("a marker written there cannot be read back");
+    } catch (const Error& e) {
+      throw_error(e.kind(), "cannot use work dir '" + work_dir + "': " + e.what());
+    }
+    return;
+  }
   std::error_code ec;
   std::filesystem::create_directories(work_dir, ec);
   if (ec) throw StorageError("cannot create work dir '" + work_dir + "': " + ec.message());

@@ -112,7 +112,7 @@ void LocalStore::set(std::string_view key, std::span<const std::uint8_t> value) 
   fs::create_directories(path.parent_path(), ec);
   if (ec) fail("cannot create folder", path.parent_path(), ec.value());
   static std::atomic<std::uint64_t> counter{0};
-  std::string temp_name = "." + path.filename().string() + std::string(kTempMarker) + std::to_string(::getpid()) +
+  std::string temp_name = std::string(".") + path.filename().string() + std::string(kTempMarker) + std::to_string(::getpid()) +
                           "." + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()) % 100000) +
                           "." + std::to_string(counter++);
   fs::path temp = path.parent_path() / temp_name;

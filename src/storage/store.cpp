@@ -1,11 +1,13 @@
 #include "cubed/storage/store.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
 #include "cubed/core/error.hpp"
 #include "cubed/storage/local_store.hpp"
 #include "cubed/storage/memory_store.hpp"
+#include "cubed/storage/s3_store.hpp"
 
 namespace cubed::storage {
 
@@ -17,6 +19,19 @@ std::optional<std::int64_t> Store::size(std::string_view key) const {
   auto value = get(key);
   if (!value) return std::nullopt;
   return static_cast<std::int64_t>(value->size());
+}
+
+std::optional<Bytes> Store::get_range(std::string_view key, std::int64_t offset, std::int64_t length) const {
+  if (offset < 0 || length < 0) {
+    throw InvalidArgumentError("invalid byte range (offset " + std::to_string(offset) + ", length " +
+                               std::to_string(length) + ") of '" + std::string(key) + "'");
+  }
+  auto value = get(key);
+  if (!value) return std::nullopt;
+  const auto size = static_cast<std::int64_t>(value->size());
+  const std::int64_t begin = std::min(offset, size);
+  const std::int64_t end = begin + std::min(length, size - begin);
+  return Bytes(value->begin() + begin, value->begin() + end);
 }
 
 void Store::set(std::string_view key, std::string_view text) {
@@ -45,9 +60,14 @@ StorePath open_store_path(std::string_view url) {
     while (!path.empty() && path.back() == '/') path.pop_back();
     return StorePath{shared, path};
   }
+  constexpr std::string_view kS3 = "s3://";
+  if (url.substr(0, kS3.size()) == kS3) {
+    auto [bucket, prefix] = parse_s3_url(url);
+    return StorePath{std::make_shared<S3Store>(bucket, S3Options::from_environment()), prefix};
+  }
   if (url.find("://") != std::string_view::npos) {
     throw InvalidArgumentError("unsupported URL scheme in '" + std::string(url) +
-                               "' (supported: local paths and memory://)");
+                               "' (supported: local paths, memory:// and s3://)");
   }
   return StorePath{std::make_shared<LocalStore>(std::filesystem::path(url)), ""};
 }

@@ -328,7 +328,7 @@ std::vector<BadCase> bad_cases() {
       {"InfoFlagWithValue", {"info", "--json=yes", "@good"}, {"--json takes no value"}, true},
       {"InfoCopyOption", {"info", "--overwrite", "@good"}, {"unknown option --overwrite"}, true},
       {"InfoEmptyPath", {"info", ""}, {"empty path"}, true},
-      {"InfoUrlScheme", {"info", "s3://bucket/a.zarr"}, {"unsupported URL scheme", "s3://bucket/a.zarr"}, true},
+      {"InfoUrlScheme", {"info", "gs://bucket/a.zarr"}, {"unsupported URL scheme", "gs://bucket/a.zarr"}, true},
       // info: what is at the path.
       {"InfoMissingPath", {"info", "@missing"}, {"no Zarr array", "@missing"}},
       {"InfoMissingParent", {"info", "@missing/deeper/a.zarr"}, {"no Zarr array"}},

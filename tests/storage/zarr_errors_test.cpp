@@ -885,8 +885,8 @@ TEST(ArrayMisuse, OpenAFolderThatIsNoArray) {
   // An array's chunk folder.
   expect_error(capture([&] { ZarrArray::open(open_store_path("")); }), ErrorKind::kInvalidArgument,
                {"empty path"}, "empty path");
-  expect_error(capture([&] { ZarrArray::open(open_store_path("s3://bucket/x.zarr")); }),
-               ErrorKind::kInvalidArgument, {"unsupported URL scheme", "s3://bucket/x.zarr"}, "scheme");
+  expect_error(capture([&] { ZarrArray::open(open_store_path("gs://bucket/x.zarr")); }),
+               ErrorKind::kInvalidArgument, {"unsupported URL scheme", "gs://bucket/x.zarr"}, "scheme");
 }
 
 TEST(ArrayMisuse, OpenAGroup) {

@@ -11,6 +11,9 @@
 /// - write_memory = the result chunk + a padded/reordered copy when the
 ///   array has edge chunks or is not C-order little-endian + the encoded
 ///   copy (none when uncompressed).
+/// - A store reached over the network (Store::extra_copies_on_io, 2 for S3
+///   as in Cubed) adds that many copies of the encoded chunk to each read
+///   and each write through it.
 /// Streaming reads (one chunk at a time) hold 1 chunk per input.
 #include <cstdint>
 
@@ -20,7 +23,10 @@ namespace cubed {
 
 /// Bytes to hold one decoded chunk of `node` and its encoded form when it
 /// is stored with `codec` (nullptr: uncompressed).
-std::int64_t stored_chunk_memory(std::int64_t chunk_nbytes, const storage::CodecPtr& codec);
+/// `extra_io_copies`: the store's Store::extra_copies_on_io().
+std::int64_t stored_chunk_memory(std::int64_t chunk_nbytes, const storage::CodecPtr& codec, int extra_io_copies = 0);
+/// Extra network copies of a chunk read from or written to the spec's work_dir.
+int work_dir_io_copies(const Spec& spec);
 /// Bytes to produce and write one chunk of `node` to an intermediate array.
 std::int64_t write_memory(const ArrayNode& node);
 

@@ -36,6 +36,17 @@ class Store {
   virtual std::optional<std::int64_t> size(std::string_view key) const;
   /// Where the store lives, for messages: "/data/x", "memory".
   virtual std::string describe() const = 0;
+  /// Bytes [offset, offset + length) of a value, fewer when the value ends
+  /// sooner; nullopt when the key is missing. The default reads the whole
+  /// value and slices it; stores that can read a range do so.
+  virtual std::optional<Bytes> get_range(std::string_view key, std::int64_t offset, std::int64_t length) const;
+  /// True when the store is reached over a network (object storage): the
+  /// runtime turns on backup tasks for a work_dir there, as Cubed does.
+  virtual bool is_remote() const { return false; }
+  /// Extra copies of an encoded chunk a read or a write through this store
+  /// holds besides the encoded bytes themselves (network buffers), counted
+  /// by the memory model (projected_memory.hpp). 0 for local stores.
+  virtual int extra_copies_on_io() const { return 0; }
 
   void set(std::string_view key, std::string_view text);
 };
@@ -52,7 +63,8 @@ struct StorePath {
 };
 
 /// Opens a location from a user's path: a local filesystem folder (created
-/// on write) or "memory://name" (a process-wide in-memory store).
+/// on write), "memory://name" (a process-wide in-memory store) or
+/// "s3://bucket/prefix" (S3Store, configured from the environment).
 StorePath open_store_path(std::string_view url);
 
 }  // namespace cubed::storage
