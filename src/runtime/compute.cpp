@@ -356,6 +356,7 @@ Plan::Output store_output(const Array& input, const std::string& path, const Sto
   Array array = input;
   if (store_options.zarr_format == 3) {
     target.zarr_format = 3;
+    target.dimension_separator = '/';  // v3's default keys "c/i/j" (the '.' default is v2's)
     Shape stored = array.chunks();
     if (!store_options.shards.empty()) {
       // Sharded: the task unit becomes the shard (the plan then counts a

@@ -71,10 +71,9 @@ int run_copy(const std::vector<std::string>& args) {
   apply_format_options(parsed, array.shape(), array.dtype(), store_options);
   if (store_options.zarr_format == 3) {
     // v3 chunks are C order and little-endian (a v2 F-order or big-endian
-    // source is converted); keys are "c/i/j" unless SRC is v3 with others.
+    // source is converted); keys are "c/i/j".
     store_options.order = storage::Order::kC;
     store_options.endian = Endian::kLittle;
-    if (meta.zarr_format != 3) store_options.dimension_separator = '/';
     if (meta.zarr_format == 3 && !meta.inner_chunks.empty() && !parsed.option("--chunks") &&
         !parsed.option("--shards")) {
       store_options.shards = meta.chunks;

@@ -172,7 +172,6 @@ int run_eval(const std::vector<std::string>& args) {
     store_options.compressor = compressor;
     store_options.overwrite = parsed.flag("--overwrite");
     apply_format_options(parsed, result.shape(), result.dtype(), store_options);
-    if (store_options.zarr_format == 3) store_options.dimension_separator = '/';
     outputs.push_back(store_output(result, *output, store_options));
   }
   if (print || !output) outputs.push_back({result, std::nullopt});

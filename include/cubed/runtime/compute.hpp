@@ -53,7 +53,9 @@ struct StoreOptions {
   storage::Order order = storage::Order::kC;
   Endian endian = Endian::kLittle;
   char dimension_separator = '.';
-  /// 2 (the default: every reader on Debian 12 reads it) or 3.
+  /// 2 (the default: every reader on Debian 12 reads it) or 3. Version 3
+  /// arrays are written with C order, little endian and keys "c/i/j"
+  /// (dimension_separator is then ignored).
   int zarr_format = 2;
   /// Zarr v3 only: the shard shape, a multiple of the array's chunks on each
   /// axis (or at least the axis length). Empty: not sharded. The array is
