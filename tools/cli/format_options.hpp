@@ -24,7 +24,11 @@ inline void apply_format_options(const Arguments& parsed, const Shape& shape, DT
   }
   if (shards) {
     if (store.zarr_format != 3) throw InvalidArgumentError("--shards needs --zarr-format 3");
-    store.shards = normalize_chunks(parse_chunk_spec(*shards), shape, dtype);
+    try {
+      store.shards = normalize_chunks(parse_chunk_spec(*shards), shape, dtype);
+    } catch (const InvalidArgumentError& e) {
+      throw InvalidArgumentError(std::string("--shards: ") + e.what());
+    }
   }
 }
 
