@@ -303,6 +303,31 @@ TEST(V3Convert, V2ChainAndBackKeepTheCompressor) {
   EXPECT_TRUE(v2.store->exists(v2.key(".zarray")));
 }
 
+// Ranged reads, as sharding uses them, on both stores.
+TEST(StoreRange, LocalAndMemoryStoresReadOnlyTheRange) {
+  static std::atomic<int> counter{0};
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("cubed-range-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::vector<StorePtr> stores = {std::make_shared<MemoryStore>(), std::make_shared<LocalStore>(dir)};
+  for (const StorePtr& store : stores) {
+    SCOPED_TRACE(store->describe());
+    store->set("k/v", std::string_view("0123456789"));
+    auto text = [&](std::int64_t offset, std::int64_t length) {
+      auto b = store->get_range("k/v", offset, length);
+      return b ? std::string(b->begin(), b->end()) : std::string("<missing>");
+    };
+    EXPECT_EQ(text(2, 3), "234");
+    EXPECT_EQ(text(-4, 4), "6789");    // suffix
+    EXPECT_EQ(text(-4, 2), "67");
+    EXPECT_EQ(text(8, 5), "89");       // clipped at the end
+    EXPECT_EQ(text(12, 3), "");        // past the end
+    EXPECT_EQ(text(-20, 3), "012");    // suffix longer than the value
+    EXPECT_EQ(text(0, -1), "0123456789");
+    EXPECT_FALSE(store->get_range("k/missing", 0, 1));
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Crc32c, KnownValues) {
   const std::string check = "123456789";
   EXPECT_EQ(crc32c({reinterpret_cast<const std::uint8_t*>(check.data()), check.size()}), 0xE3069283U);

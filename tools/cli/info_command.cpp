@@ -82,7 +82,10 @@ int run_info(const std::vector<std::string>& args) {
   if (chain) std::printf("Codecs              : %s\n", chain->describe().c_str());
   if (!m.dimension_names.empty()) {
     std::string names;
-    for (const auto& n : m.dimension_names) names += (names.empty() ? "" : ", ") + n.value_or("null");
+    for (const auto& n : m.dimension_names) {
+      if (!names.empty()) names += ", ";
+      names += n.value_or("null");
+    }
     std::printf("Dimension names     : %s\n", names.c_str());
   }
   std::printf("Fill value          : %s\n", fill.c_str());
