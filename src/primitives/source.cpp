@@ -13,13 +13,19 @@ class ZarrSourceOp final : public Operation {
   std::string function_name() const override { return "from_zarr"; }
   bool is_stored() const override { return true; }
   NDBuffer compute_chunk(const ArrayNode&, const Shape& coords, ChunkContext&) const override {
-    return array_.read_chunk(coords);
+    return array_.read_block(coords);
   }
   std::int64_t read_memory(const ArrayNode& self) const override {
     // Fortran-order chunks are transposed after decoding: one more copy.
     std::int64_t transpose = array_.metadata().order == storage::Order::kF ? self.chunk_nbytes() : 0;
-    return stored_chunk_memory(self.chunk_nbytes(), array_.metadata().compressor,
-                               array_.location().store->extra_copies_on_io()) + transpose;
+    // A sharded v3 array is read by inner chunk (read_block): the inner
+    // chain's encoded bound plus the shard index, not the whole shard.
+    const int copies = array_.location().store->extra_copies_on_io();
+    auto chain = std::dynamic_pointer_cast<const storage::V3CodecChain>(array_.metadata().compressor);
+    if (chain && chain->ranged_reads()) {
+      return stored_chunk_memory(self.chunk_nbytes(), chain->sharding()->inner, copies) + 2 * chain->index_nbytes();
+    }
+    return stored_chunk_memory(self.chunk_nbytes(), array_.metadata().compressor, copies) + transpose;
   }
   // Materialised (copied to a target), a task reads its chunk and writes it.
   std::int64_t task_memory(const ArrayNode& self) const override {
@@ -59,7 +65,8 @@ class VirtualOp final : public Operation {
 Array from_zarr(const storage::ZarrArray& array, SpecPtr spec) {
   const storage::ArrayMetadata& m = array.metadata();
   // A 0-d array has one chunk of shape ().
-  return Array(make_node(m.shape, m.chunks, m.dtype, std::move(spec), std::make_shared<ZarrSourceOp>(array)));
+  // Sharded v3 arrays are read by inner chunk (array.read_chunks()).
+  return Array(make_node(m.shape, array.read_chunks(), m.dtype, std::move(spec), std::make_shared<ZarrSourceOp>(array)));
 }
 
 Array from_zarr(const std::string& path, SpecPtr spec) {

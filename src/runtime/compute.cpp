@@ -14,6 +14,7 @@
 
 #include "cubed/core/error.hpp"
 #include "cubed/core/memory.hpp"
+#include "cubed/primitives/rechunk.hpp"
 #include "cubed/storage/zarr/zarr_array.hpp"
 
 namespace cubed {
@@ -85,6 +86,14 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
       meta.order = p.target->order;
       meta.endian = p.target->endian;
       meta.dimension_separator = p.target->dimension_separator;
+      meta.zarr_format = p.target->zarr_format;
+      meta.inner_chunks = p.target->inner_chunks;
+      // A chunk spanning a whole axis is the one shard there: its stored
+      // shape is rounded up to whole inner chunks (same grid, same task).
+      for (std::size_t d = 0; d < meta.inner_chunks.size(); ++d) {
+        const std::int64_t inner = meta.inner_chunks[d];
+        meta.chunks[d] = (meta.chunks[d] + inner - 1) / inner * inner;
+      }
     } else {
       where = storage::open_store_path(folder_ + "/" + node.name + ".zarr");
       meta.compressor = node.spec->intermediate_compressor();
@@ -348,6 +357,53 @@ NDBuffer compute(const Array& array, const ComputeOptions& options, ComputeRepor
   return std::move(compute(std::vector<Array>{array}, options, report)[0]);
 }
 
+Plan::Output store_output(const Array& input, const std::string& path, const StoreOptions& store_options) {
+  if (store_options.zarr_format != 2 && store_options.zarr_format != 3) {
+    throw InvalidArgumentError("unsupported zarr_format " + std::to_string(store_options.zarr_format) +
+                               " (expected 2 or 3)");
+  }
+  if (!store_options.shards.empty() && store_options.zarr_format != 3) {
+    throw InvalidArgumentError("shards need Zarr format 3 (zarr_format = 3, --zarr-format 3)");
+  }
+  OutputTarget target{storage::open_store_path(path), store_options.compressor, store_options.overwrite,
+                      store_options.attributes_json, store_options.fill_value, store_options.write_empty_chunks,
+                      store_options.order, store_options.endian, store_options.dimension_separator};
+  Array array = input;
+  if (store_options.zarr_format == 3) {
+    target.zarr_format = 3;
+    target.dimension_separator = '/';  // v3's default keys "c/i/j" (the '.' default is v2's)
+    Shape stored = array.chunks();
+    if (!store_options.shards.empty()) {
+      // Sharded: the task unit becomes the shard (the plan then counts a
+      // whole shard's memory); the array's chunks become the inner chunks.
+      const Shape inner = array.chunks();
+      const Shape& shards = store_options.shards;
+      if (shards.size() != inner.size()) {
+        throw InvalidArgumentError("shards " + shape_to_string(shards) + " do not match the rank of the array " +
+                                   shape_to_string(array.shape()));
+      }
+      Shape task(shards.size());
+      stored = Shape(shards.size());
+      for (std::size_t d = 0; d < shards.size(); ++d) {
+        const std::int64_t whole = std::max<std::int64_t>(array.shape()[d], 1);
+        const std::int64_t covering = (whole + inner[d] - 1) / inner[d] * inner[d];
+        if (shards[d] < 1 || (shards[d] % inner[d] != 0 && shards[d] < whole)) {
+          throw InvalidArgumentError("shards " + shape_to_string(shards) + " are not a multiple of the chunks " +
+                                     shape_to_string(inner));
+        }
+        stored[d] = std::min(shards[d] / inner[d] * inner[d] == shards[d] ? shards[d] : covering, covering);
+        task[d] = std::min(stored[d], whole);
+      }
+      target.inner_chunks = inner;
+      if (task != array.chunks()) array = rechunk(array, ChunkSpec(task));
+    }
+    // The whole chain, so that the plan's memory bound is the chain's.
+    target.compressor = storage::V3CodecChain::make(stored, array.dtype(), store_options.fill_value.value_or(Scalar(0)),
+                                                    store_options.compressor, target.inner_chunks);
+  }
+  return {array, target};
+}
+
 void store(const std::vector<Array>& arrays, const std::vector<std::string>& paths, const StoreOptions& store_options,
            const ComputeOptions& options, ComputeReport* report) {
   if (arrays.size() != paths.size()) {
@@ -355,12 +411,7 @@ void store(const std::vector<Array>& arrays, const std::vector<std::string>& pat
                                std::to_string(paths.size()) + " paths");
   }
   std::vector<Plan::Output> outputs;
-  for (std::size_t i = 0; i < arrays.size(); ++i) {
-    OutputTarget target{storage::open_store_path(paths[i]), store_options.compressor, store_options.overwrite,
-                        store_options.attributes_json, store_options.fill_value, store_options.write_empty_chunks,
-                        store_options.order, store_options.endian, store_options.dimension_separator};
-    outputs.push_back({arrays[i], target});
-  }
+  for (std::size_t i = 0; i < arrays.size(); ++i) outputs.push_back(store_output(arrays[i], paths[i], store_options));
   execute_plan(Plan::build(outputs, options.plan), options, report);
 }
 

@@ -106,6 +106,37 @@ std::optional<Bytes> LocalStore::get(std::string_view key) const {
   return data;
 }
 
+std::optional<Bytes> LocalStore::get_range(std::string_view key, std::int64_t offset, std::int64_t length) const {
+  fs::path path = path_of(key);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) return std::nullopt;
+    fail("cannot open", path, errno);
+  }
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) fail("cannot stat", path, errno);
+  if (S_ISDIR(st.st_mode)) return std::nullopt;
+  if (!S_ISREG(st.st_mode)) throw StorageError("'" + path.string() + "' is not a regular file");
+  auto [begin, end] = resolve_range(static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)), offset, length);
+  Bytes data(end - begin);
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::pread(fd, data.data() + done, data.size() - done, static_cast<off_t>(begin + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot read", path, errno);
+    }
+    if (n == 0) break;  // shrank since fstat: return what is there
+    done += static_cast<std::size_t>(n);
+  }
+  data.resize(done);
+  return data;
+}
+
 void LocalStore::set(std::string_view key, std::span<const std::uint8_t> value) {
   fs::path path = path_of(key);
   std::error_code ec;

@@ -9,6 +9,15 @@ std::optional<Bytes> MemoryStore::get(std::string_view key) const {
   return Bytes(it->second.begin(), it->second.end());
 }
 
+std::optional<Bytes> MemoryStore::get_range(std::string_view key, std::int64_t offset, std::int64_t length) const {
+  std::lock_guard lock(mutex_);
+  auto it = data_.find(key);
+  if (it == data_.end()) return std::nullopt;
+  auto [begin, end] = resolve_range(it->second.size(), offset, length);
+  return Bytes(it->second.begin() + static_cast<std::ptrdiff_t>(begin),
+               it->second.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
 void MemoryStore::set(std::string_view key, std::span<const std::uint8_t> value) {
   std::vector<std::uint8_t> copy(value.begin(), value.end());
   std::lock_guard lock(mutex_);

@@ -314,18 +314,25 @@ std::optional<Bytes> S3Store::get(std::string_view key) const {
 }
 
 std::optional<Bytes> S3Store::get_range(std::string_view key, std::int64_t offset, std::int64_t length) const {
-  if (offset < 0 || length < 0) return Store::get_range(key, offset, length);  // throws
   if (key.empty()) return std::nullopt;
   if (length == 0) return exists(key) ? std::optional<Bytes>(Bytes()) : std::nullopt;
-  std::string range = "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+  // From the end: the size first (a HEAD), since some S3-compatible servers
+  // (s3rver) mishandle suffix ranges ("bytes=-n").
+  if (offset < 0) {
+    const auto total = size(key);
+    if (!total) return std::nullopt;
+    offset = std::max<std::int64_t>(0, *total + offset);
+    if (offset >= *total) return Bytes();
+  }
+  // HTTP ranges: "o-e" (inclusive) or "o-" (to the end).
+  std::string range = "bytes=" + std::to_string(offset) + "-";
+  if (length > 0) range += std::to_string(offset + length - 1);
   Response r = send(Request{"GET", std::string(key), object_url(key), range, {}});
   if (r.code == CURLE_OK && r.status == 206) return std::move(r.body);
   if (r.code == CURLE_OK && r.status == 200) {
     // The server ignored the range and sent the whole value.
-    const auto size = static_cast<std::int64_t>(r.body.size());
-    const std::int64_t begin = std::min(offset, size);
-    const std::int64_t end = begin + std::min(length, size - begin);
-    return Bytes(r.body.begin() + begin, r.body.begin() + end);
+    auto [begin, end] = resolve_range(r.body.size(), offset, length);
+    return Bytes(r.body.begin() + static_cast<std::ptrdiff_t>(begin), r.body.begin() + static_cast<std::ptrdiff_t>(end));
   }
   if (r.code == CURLE_OK && r.status == 416) return Bytes();  // the value ends before offset
   if (r.code == CURLE_OK && r.status == 404 && r.s3_code() != "NoSuchBucket") return std::nullopt;

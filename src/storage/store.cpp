@@ -15,23 +15,26 @@ void Store::erase_prefix(std::string_view prefix) {
   for (const std::string& key : list(prefix)) erase(key);
 }
 
+// Resolves a possibly negative offset against a value of `size` bytes: the
+// [begin, end) byte range that get_range returns.
+std::pair<std::size_t, std::size_t> resolve_range(std::size_t size, std::int64_t offset, std::int64_t length) {
+  std::int64_t n = static_cast<std::int64_t>(size);
+  std::int64_t begin = offset < 0 ? std::max<std::int64_t>(0, n + offset) : std::min(offset, n);
+  std::int64_t end = length < 0 ? n : begin + std::min(length, n - begin);
+  return {static_cast<std::size_t>(begin), static_cast<std::size_t>(end)};
+}
+
+std::optional<Bytes> Store::get_range(std::string_view key, std::int64_t offset, std::int64_t length) const {
+  auto value = get(key);
+  if (!value) return std::nullopt;
+  auto [begin, end] = resolve_range(value->size(), offset, length);
+  return Bytes(value->begin() + static_cast<std::ptrdiff_t>(begin), value->begin() + static_cast<std::ptrdiff_t>(end));
+}
+
 std::optional<std::int64_t> Store::size(std::string_view key) const {
   auto value = get(key);
   if (!value) return std::nullopt;
   return static_cast<std::int64_t>(value->size());
-}
-
-std::optional<Bytes> Store::get_range(std::string_view key, std::int64_t offset, std::int64_t length) const {
-  if (offset < 0 || length < 0) {
-    throw InvalidArgumentError("invalid byte range (offset " + std::to_string(offset) + ", length " +
-                               std::to_string(length) + ") of '" + std::string(key) + "'");
-  }
-  auto value = get(key);
-  if (!value) return std::nullopt;
-  const auto size = static_cast<std::int64_t>(value->size());
-  const std::int64_t begin = std::min(offset, size);
-  const std::int64_t end = begin + std::min(length, size - begin);
-  return Bytes(value->begin() + begin, value->begin() + end);
 }
 
 void Store::set(std::string_view key, std::string_view text) {

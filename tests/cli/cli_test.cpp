@@ -336,7 +336,7 @@ std::vector<BadCase> bad_cases() {
       {"InfoEmptyFolder", {"info", "@emptydir"}, {"no Zarr array"}},
       {"InfoRegularFile", {"info", "@file"}, {"no Zarr array", "@file"}},
       {"InfoGroup", {"info", "@group"}, {"is a Zarr group, not an array", "@group"}},
-      {"InfoZarrV3", {"info", "@zarr3"}, {"no Zarr array"}},
+      {"InfoZarrV3", {"info", "@zarr3"}, {"missing field 'shape'", "@zarr3/zarr.json"}},
       {"InfoMemoryUrlMissing", {"info", "memory://nothing"}, {"no Zarr array", "memory/nothing"}},
       // info: bad metadata.
       {"InfoMalformedJson", {"info", "@malformed"}, {"malformed JSON", "@malformed/.zarray"}},

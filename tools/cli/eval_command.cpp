@@ -6,6 +6,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "format_options.hpp"
 #include "cubed/api/creation.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/core/size.hpp"
@@ -108,10 +109,12 @@ const char* const kEvalUsage =
     "usage: cubed eval EXPR [NAME=PATH ...] -o OUT [--chunks C] [--compressor SPEC]\n"
     "                  [--allowed-mem SIZE] [--reserved-mem SIZE] [--work-dir DIR]\n"
     "                  [--executor NAME] [--overwrite] [--explain] [--stats] [--print]\n"
-    "                  [--progress] [--history DIR] [--plan FILE] [--no-optimize]\n\n"
-    "Evaluates the array expression EXPR over the Zarr arrays NAME=PATH and writes the\n"
-    "result to the Zarr v2 array OUT, chunk by chunk within the memory budget. EXPR is\n"
-    "written as in Python with numpy or the Array API, for example:\n\n"
+    "                  [--progress] [--history DIR] [--plan FILE] [--no-optimize]\n"
+    "                  [--zarr-format N] [--shards S]\n\n"
+    "Evaluates the array expression EXPR over the Zarr arrays NAME=PATH (v2 or v3) and\n"
+    "writes the result to the Zarr array OUT (v2 unless --zarr-format 3), chunk by chunk\n"
+    "within the memory budget. EXPR is written as in Python with numpy or the Array API,\n"
+    "for example:\n\n"
     "  cubed eval '(a + 2 * b) / 3' a=a.zarr b=b.zarr -o out.zarr\n"
     "  cubed eval 'astype(x > 0, int8)' x=x.zarr -o mask.zarr --chunks 1000,1000\n"
     "  cubed eval 'arange(6) * pi' --print\n\n"
@@ -139,6 +142,9 @@ const char* const kEvalUsage =
     "  --compressor SPEC    compressor of OUT: none, zstd[:LEVEL], lz4[:ACCELERATION],\n"
     "                       zlib[:LEVEL], gzip[:LEVEL], bz2[:LEVEL], lzma[:PRESET],\n"
     "                       blosc[:CNAME[:CLEVEL[:SHUFFLE]]] (default: blosc lz4)\n"
+    "  --zarr-format N      2 (default: every reader on Debian 12 reads it) or 3\n"
+    "  --shards S           Zarr v3 shards of OUT, as --chunks (multiples of the chunks,\n"
+    "                       -1 = whole axis); implies --zarr-format 3. A task writes one shard\n"
     "  --allowed-mem SIZE   most memory one task may use, e.g. 500MB, 2GB (default 2GB)\n"
     "  --reserved-mem SIZE  memory a worker needs for itself (default 100MB)\n"
     "  --work-dir DIR       folder for intermediate arrays (default: system temp)\n"
@@ -161,7 +167,8 @@ const char* const kEvalUsage =
 int run_eval(const std::vector<std::string>& args) {
   Arguments parsed(args,
                    {{"--output", "--chunks", "--compressor", "--allowed-mem", "--reserved-mem", "--work-dir",
-                     "--executor", "--history", "--plan", "--max-total-source-arrays", "--max-total-num-input-blocks"},
+                     "--executor", "--history", "--plan", "--max-total-source-arrays", "--max-total-num-input-blocks",
+                     "--zarr-format", "--shards"},
                     {"--explain", "--stats", "--print", "--overwrite", "--progress", "--no-optimize"},
                     {{"-o", "--output"}}});
   if (parsed.positional().empty()) throw InvalidArgumentError("eval needs an expression EXPR");
@@ -212,11 +219,11 @@ int run_eval(const std::vector<std::string>& args) {
 
   std::vector<Plan::Output> outputs;
   if (output) {
-    OutputTarget target;
-    target.location = storage::open_store_path(*output);
-    target.compressor = compressor;
-    target.overwrite = parsed.flag("--overwrite");
-    outputs.push_back({result, target});
+    StoreOptions store_options;
+    store_options.compressor = compressor;
+    store_options.overwrite = parsed.flag("--overwrite");
+    apply_format_options(parsed, result.shape(), result.dtype(), store_options);
+    outputs.push_back(store_output(result, *output, store_options));
   }
   if (print || !output) outputs.push_back({result, std::nullopt});
   const Plan plan = Plan::build(outputs, compute_options.plan);

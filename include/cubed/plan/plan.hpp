@@ -37,6 +37,12 @@ struct OutputTarget {
   storage::Order order = storage::Order::kC;
   Endian endian = Endian::kLittle;
   char dimension_separator = '.';
+  /// 2 or 3. For 3, `compressor` is the array's V3CodecChain.
+  int zarr_format = 2;
+  /// Zarr v3 sharding: the inner chunks of each shard. The array written
+  /// then has chunks = the shards (a task writes one whole shard), rounded
+  /// up to a multiple of these where one chunk spans a whole axis.
+  Shape inner_chunks;
 };
 
 /// How a plan is optimised. Fusion follows Cubed's rules: a blockwise array

@@ -55,12 +55,25 @@ struct StoreOptions {
   storage::Order order = storage::Order::kC;
   Endian endian = Endian::kLittle;
   char dimension_separator = '.';
+  /// 2 (the default: every reader on Debian 12 reads it) or 3. Version 3
+  /// arrays are written with C order, little endian and keys "c/i/j"
+  /// (dimension_separator is then ignored).
+  int zarr_format = 2;
+  /// Zarr v3 only: the shard shape, a multiple of the array's chunks on each
+  /// axis (or at least the axis length). Empty: not sharded. The array is
+  /// rechunked to the shards, so a task writes one whole shard; its chunks
+  /// become the shards' inner chunks.
+  Shape shards;
 };
-/// Writes an array to a Zarr v2 array at `path` (its chunks). The `.zarray`
-/// is written last. Throws InvalidArgumentError when the path exists and
+/// Writes an array to a Zarr array at `path` (its chunks; v2 unless
+/// store_options.zarr_format is 3). The metadata is written last. Throws InvalidArgumentError when the path exists and
 /// overwrite is false, before anything runs.
 void to_zarr(const Array& array, const std::string& path, const StoreOptions& store_options = {},
              const ComputeOptions& options = {}, ComputeReport* report = nullptr);
+/// The plan output `store` makes of an array: its target and the array
+/// itself, rechunked to the shards when store_options.shards is set. Throws
+/// InvalidArgumentError for a bad zarr_format or shards.
+Plan::Output store_output(const Array& array, const std::string& path, const StoreOptions& store_options);
 /// Writes several arrays in one plan.
 void store(const std::vector<Array>& arrays, const std::vector<std::string>& paths,
            const StoreOptions& store_options = {}, const ComputeOptions& options = {},

@@ -10,6 +10,7 @@ namespace cubed::storage {
 class MemoryStore final : public Store {
  public:
   std::optional<Bytes> get(std::string_view key) const override;
+  std::optional<Bytes> get_range(std::string_view key, std::int64_t offset, std::int64_t length) const override;
   void set(std::string_view key, std::span<const std::uint8_t> value) override;
   using Store::set;
   void erase(std::string_view key) override;

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cubed/core/memory.hpp"
@@ -32,14 +33,16 @@ class Store {
   virtual std::vector<std::string> list(std::string_view prefix) const = 0;
   /// Erases every key under `prefix`.
   virtual void erase_prefix(std::string_view prefix);
+  /// A ranged read: `length` bytes from `offset` (a negative offset counts
+  /// from the end, so (-n, n) is the last n bytes; a negative length reads
+  /// to the end), clipped to the value's end; nullopt when the key is
+  /// missing. Only these bytes are read (the
+  /// default reads the whole value; local and memory stores override it).
+  virtual std::optional<Bytes> get_range(std::string_view key, std::int64_t offset, std::int64_t length) const;
   /// Stored size of a key in bytes, or nullopt when missing.
   virtual std::optional<std::int64_t> size(std::string_view key) const;
   /// Where the store lives, for messages: "/data/x", "memory".
   virtual std::string describe() const = 0;
-  /// Bytes [offset, offset + length) of a value, fewer when the value ends
-  /// sooner; nullopt when the key is missing. The default reads the whole
-  /// value and slices it; stores that can read a range do so.
-  virtual std::optional<Bytes> get_range(std::string_view key, std::int64_t offset, std::int64_t length) const;
   /// True when the store is reached over a network (object storage): the
   /// runtime turns on backup tasks for a work_dir there, as Cubed does.
   virtual bool is_remote() const { return false; }
@@ -52,6 +55,10 @@ class Store {
 };
 
 using StorePtr = std::shared_ptr<Store>;
+
+/// The [begin, end) bytes get_range(offset, length) means in a value of
+/// `size` bytes (for Store implementations).
+std::pair<std::size_t, std::size_t> resolve_range(std::size_t size, std::int64_t offset, std::int64_t length);
 
 /// A Zarr location: a store and the key prefix of an array or group in it.
 struct StorePath {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cubed/core/error.hpp"
+#include "storage/zarr/metadata_internal.hpp"
 
 namespace cubed::storage {
 namespace {
@@ -94,6 +95,14 @@ std::optional<Scalar> parse_fill(const Json& v, DType dtype, std::string_view wh
   if (v.is_number() || v.is_string()) return Scalar(std::complex<double>(parse_float_fill(v, where), 0.0));
   bad(where, "invalid fill_value " + v.dump() + " for dtype " + std::string(dtype_name(dtype)));
 }
+
+}  // namespace
+
+std::optional<Scalar> parse_fill_value_json(const nlohmann::json& v, DType dtype, std::string_view where) {
+  return parse_fill(v, dtype, where);
+}
+
+namespace {
 
 Json float_json(double d) {
   if (std::isnan(d)) return "NaN";

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cubed/core/error.hpp"
+#include "cubed/storage/zarr/v3_codecs.hpp"
 
 namespace cubed::storage {
 namespace {
@@ -49,18 +50,61 @@ struct ZarrArray::Impl {
   StorePath where;
   ArrayMetadata meta;
   ChunkGrid grid;
+  std::string attributes;  ///< v3: the attributes of zarr.json
+  V3ChainPtr chain;        ///< v3: the codec chain (= meta.compressor)
 };
+
+namespace {
+
+// Makes the v3 chain of `meta` for its chunk shape from whatever compressor
+// it was given: a chain of the same layout is kept (reshaped), anything else
+// (a numcodecs codec, nullptr, a chain of another sharding) becomes
+// [bytes, compressor], sharded when inner_chunks is set.
+V3ChainPtr v3_chain_for(const ArrayMetadata& meta) {
+  auto chain = std::dynamic_pointer_cast<const V3CodecChain>(meta.compressor);
+  const Scalar fill = meta.fill_or_zero();
+  if (chain && chain->chunk_shape() == meta.chunks) return chain;
+  bool same_layout = chain && (chain->sharding() ? chain->ranged_reads() && chain->sharding()->inner_chunks == meta.inner_chunks
+                                                 : meta.inner_chunks.empty());
+  if (same_layout) return chain->with_shape(meta.chunks);
+  return V3CodecChain::make(meta.chunks, meta.dtype, fill, meta.compressor, meta.inner_chunks);
+}
+
+}  // namespace
 
 ZarrArray::ZarrArray(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
 ZarrArray ZarrArray::open(const StorePath& where) {
+  // Format detection: zarr.json (v3) first, as zarr-python 3 does, then .zarray.
+  if (auto v3 = where.store->get(where.key("zarr.json"))) {
+    std::string describe = where.store->describe() + "/" + where.key("zarr.json");
+    std::string text = text_of(*v3);
+    if (text.find("\"group\"") != std::string::npos) {
+      auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+      if (j.is_object() && j.value("node_type", "") == "group") {
+        throw StorageError("'" + where.describe() + "' is a Zarr group, not an array");
+      }
+    }
+    std::string attributes;
+    ArrayMetadata meta = parse_zarr_json(text, describe, &attributes);
+    ChunkGrid grid;
+    try {
+      grid = meta.grid();
+      check_byte_sizes(meta);
+    } catch (const InvalidArgumentError& e) {
+      throw MetadataError(describe + ": " + e.what());
+    }
+    auto chain = std::dynamic_pointer_cast<const V3CodecChain>(meta.compressor);
+    return ZarrArray(std::make_shared<const Impl>(
+        Impl{where, std::move(meta), std::move(grid), std::move(attributes), std::move(chain)}));
+  }
   std::string key = where.key(".zarray");
   auto bytes = where.store->get(key);
   if (!bytes) {
     if (where.store->exists(where.key(".zgroup"))) {
       throw StorageError("'" + where.describe() + "' is a Zarr group, not an array");
     }
-    throw StorageError("no Zarr array at '" + where.describe() + "' (no .zarray found)");
+    throw StorageError("no Zarr array at '" + where.describe() + "' (no zarr.json or .zarray found)");
   }
   std::string describe = where.store->describe() + "/" + key;
   ArrayMetadata meta = parse_zarray(text_of(*bytes), describe);
@@ -71,7 +115,7 @@ ZarrArray ZarrArray::open(const StorePath& where) {
   } catch (const InvalidArgumentError& e) {
     throw MetadataError(describe + ": " + e.what());
   }
-  return ZarrArray(std::make_shared<const Impl>(Impl{where, std::move(meta), std::move(grid)}));
+  return ZarrArray(std::make_shared<const Impl>(Impl{where, std::move(meta), std::move(grid), "", nullptr}));
 }
 
 ZarrArray ZarrArray::create(const StorePath& where, ArrayMetadata meta, const CreateOptions& options) {
@@ -83,6 +127,27 @@ ZarrArray ZarrArray::create(const StorePath& where, ArrayMetadata meta, const Cr
   }
   if (item_size(meta.dtype) == 1) meta.endian = Endian::kNotApplicable;
   else if (meta.endian == Endian::kNotApplicable) meta.endian = Endian::kLittle;
+  V3ChainPtr chain;
+  if (meta.zarr_format == 3) {
+    // The chain does the layout: stored chunks are C order, little endian.
+    if (meta.order == Order::kF && meta.chunks.size() > 1) {
+      throw InvalidArgumentError("Zarr v3 arrays are written in C order (order F is a v2 layout)");
+    }
+    if (meta.endian == Endian::kBig) throw InvalidArgumentError("Zarr v3 arrays are written little-endian");
+    chain = v3_chain_for(meta);
+    meta.compressor = chain;
+    meta.inner_chunks = chain->ranged_reads() ? chain->sharding()->inner_chunks : Shape{};
+    if (!meta.dimension_names.empty() && meta.dimension_names.size() != meta.shape.size()) {
+      throw InvalidArgumentError("dimension_names has " + std::to_string(meta.dimension_names.size()) +
+                                 " names for an array of " + std::to_string(meta.shape.size()) + " dimensions");
+    }
+  } else if (meta.zarr_format == 2) {
+    // A v3 chain given to a v2 array (a converted copy) keeps its compressor.
+    if (auto v3 = std::dynamic_pointer_cast<const V3CodecChain>(meta.compressor)) meta.compressor = v3->compressor();
+    meta.inner_chunks.clear();
+  } else {
+    throw InvalidArgumentError("unsupported zarr_format " + std::to_string(meta.zarr_format) + " (expected 2 or 3)");
+  }
   NodeKind existing = node_kind(where);
   if (existing != NodeKind::kNone || !where.store->list(where.path).empty()) {
     if (existing == NodeKind::kNone) {
@@ -94,10 +159,11 @@ ZarrArray ZarrArray::create(const StorePath& where, ArrayMetadata meta, const Cr
     }
     // Metadata first, so that the old array stops looking whole at once.
     where.store->erase(where.key(".zarray"));
+    where.store->erase(where.key("zarr.json"));
     where.store->erase(where.key(".zgroup"));
     where.store->erase_prefix(where.path);
   }
-  ZarrArray array(std::make_shared<const Impl>(Impl{where, std::move(meta), std::move(grid)}));
+  std::string attributes = "{}";
   if (!options.attributes_json.empty()) {
     nlohmann::json attrs;
     try {
@@ -106,13 +172,21 @@ ZarrArray ZarrArray::create(const StorePath& where, ArrayMetadata meta, const Cr
       throw InvalidArgumentError(std::string("attributes are not valid JSON: ") + e.what());
     }
     if (!attrs.is_object()) throw InvalidArgumentError("attributes must be a JSON object");
-    where.store->set(where.key(".zattrs"), std::string_view(attrs.dump(4, ' ', /*ensure_ascii=*/true) + "\n"));
+    attributes = attrs.dump(4, ' ', /*ensure_ascii=*/true);
+    // v3 keeps the attributes inside zarr.json.
+    if (meta.zarr_format == 2) where.store->set(where.key(".zattrs"), std::string_view(attributes + "\n"));
   }
+  ZarrArray array(std::make_shared<const Impl>(
+      Impl{where, std::move(meta), std::move(grid), std::move(attributes), std::move(chain)}));
   if (!options.defer_metadata) array.commit();
   return array;
 }
 
 void ZarrArray::commit() const {
+  if (impl_->meta.zarr_format == 3) {
+    impl_->where.store->set(impl_->where.key("zarr.json"), std::string_view(zarr_json(impl_->meta, impl_->attributes)));
+    return;
+  }
   impl_->where.store->set(impl_->where.key(".zarray"), std::string_view(zarray_json(impl_->meta)));
 }
 
@@ -121,6 +195,7 @@ const ChunkGrid& ZarrArray::grid() const { return impl_->grid; }
 const StorePath& ZarrArray::location() const { return impl_->where; }
 
 std::string ZarrArray::attributes_json() const {
+  if (impl_->meta.zarr_format == 3) return impl_->attributes;
   auto bytes = impl_->where.store->get(impl_->where.key(".zattrs"));
   return bytes ? text_of(*bytes) : "{}";
 }
@@ -128,9 +203,12 @@ std::string ZarrArray::attributes_json() const {
 std::string ZarrArray::chunk_key(const Shape& coords) const {
   impl_->grid.check_coords(coords);
   std::string name;
-  if (coords.empty()) name = "0";
+  // v3 "default" keys: "c", then the separator before each coordinate.
+  const bool default_keys = impl_->meta.zarr_format == 3 && !impl_->meta.v2_chunk_keys;
+  if (default_keys) name = "c";
+  if (coords.empty() && !default_keys) name = "0";
   for (std::size_t i = 0; i < coords.size(); ++i) {
-    if (i > 0) name += impl_->meta.dimension_separator;
+    if (i > 0 || default_keys) name += impl_->meta.dimension_separator;
     name += std::to_string(coords[i]);
   }
   return impl_->where.key(name);
@@ -141,6 +219,20 @@ bool ZarrArray::chunk_stored(const Shape& coords) const { return impl_->where.st
 std::optional<NDBuffer> ZarrArray::read_chunk_if_stored(const Shape& coords) const {
   const ArrayMetadata& meta = impl_->meta;
   const std::string key = chunk_key(coords);
+  if (impl_->chain && impl_->chain->ranged_reads()) {
+    std::optional<NDBuffer> shard;
+    try {
+      shard = impl_->chain->decode_shard(fetcher(key));
+    } catch (const CodecError& e) {
+      throw CodecError("shard '" + impl_->where.store->describe() + "/" + key + "': " + e.what());
+    }
+    if (!shard) return std::nullopt;
+    const Shape shape = impl_->grid.chunk_shape(coords);
+    if (shape == meta.chunks) return shard;
+    NDBuffer clipped(meta.dtype, shape);
+    copy_region(*shard, Shape(shape.size(), 0), clipped, Shape(shape.size(), 0), shape);
+    return clipped;
+  }
   auto encoded = impl_->where.store->get(key);
   if (!encoded) return std::nullopt;
   const std::size_t full_bytes = static_cast<std::size_t>(meta.chunk_nbytes());
@@ -169,6 +261,41 @@ std::optional<NDBuffer> ZarrArray::read_chunk_if_stored(const Shape& coords) con
   decoded = Bytes();
   if (is_fortran) full = transpose(full, reversed_axes(static_cast<int>(full_shape.size())));
   if (shape == full_shape) return full;
+  NDBuffer clipped(meta.dtype, shape);
+  copy_region(full, Shape(shape.size(), 0), clipped, Shape(shape.size(), 0), shape);
+  return clipped;
+}
+
+V3CodecChain::Fetch ZarrArray::fetcher(const std::string& key) const {
+  StorePtr store = impl_->where.store;
+  return [store, key](std::int64_t offset, std::int64_t length) { return store->get_range(key, offset, length); };
+}
+
+const Shape& ZarrArray::read_chunks() const {
+  return impl_->meta.inner_chunks.empty() ? impl_->meta.chunks : impl_->meta.inner_chunks;
+}
+
+NDBuffer ZarrArray::read_block(const Shape& coords) const {
+  const ArrayMetadata& meta = impl_->meta;
+  if (meta.inner_chunks.empty()) return read_chunk(coords);
+  ChunkGrid blocks(meta.shape, meta.inner_chunks);
+  blocks.check_coords(coords);
+  Shape shard(coords.size());
+  Shape inner(coords.size());
+  const auto per_shard = [&](std::size_t d) { return meta.chunks[d] / meta.inner_chunks[d]; };
+  for (std::size_t d = 0; d < coords.size(); ++d) {
+    shard[d] = coords[d] / per_shard(d);
+    inner[d] = coords[d] % per_shard(d);
+  }
+  const std::string key = chunk_key(shard);
+  NDBuffer full;
+  try {
+    full = impl_->chain->read_inner_chunk(fetcher(key), inner);
+  } catch (const CodecError& e) {
+    throw CodecError("shard '" + impl_->where.store->describe() + "/" + key + "': " + e.what());
+  }
+  const Shape shape = blocks.chunk_shape(coords);
+  if (shape == meta.inner_chunks) return full;
   NDBuffer clipped(meta.dtype, shape);
   copy_region(full, Shape(shape.size(), 0), clipped, Shape(shape.size(), 0), shape);
   return clipped;
@@ -247,6 +374,15 @@ std::int64_t ZarrArray::nchunks_initialized() const {
   for (const std::string& key : impl_->where.store->list(impl_->where.path)) {
     std::string name = key.substr(prefix.size());
     if (name.empty() || name[0] == '.') continue;
+    if (impl_->meta.zarr_format == 3 && !impl_->meta.v2_chunk_keys) {
+      // "c/1/2" (or "c" for a 0-d array)
+      if (name == "c" && grid.ndim() == 0) {
+        ++count;
+        continue;
+      }
+      if (name.size() < 3 || name[0] != 'c' || name[1] != impl_->meta.dimension_separator) continue;
+      name = name.substr(2);
+    }
     // Parse "i.j.k" (or "i/j/k") and count it only if inside the grid.
     Shape coords;
     std::size_t start = 0;
