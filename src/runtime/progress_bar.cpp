@@ -19,7 +19,7 @@ class ProgressBar final : public Callback {
   void on_operation_start(const OperationEvent& e) override {
     name_ = e.function_name + " -> " + e.array_name;
     total_ = e.num_tasks;
-    done_ = 0;
+    done_ = e.resumed_tasks;  // a resumed computation's earlier work
     start_ = Clock::now();
     last_draw_ = start_;
     if (!terminal_) std::fprintf(stderr, "op %d %s: %lld tasks\n", e.operation, name_.c_str(), static_cast<long long>(total_));

@@ -12,7 +12,7 @@ void SyncExecutor::execute(ExecutionPlan& plan) {
   // Operations are numbered in a topological order already.
   for (int op = 0; op < plan.num_operations(); ++op) {
     plan.begin_operation(op);
-    for (std::int64_t t = 0; t < plan.num_tasks(op); ++t) plan.task_ended(op, t, run_with_retries(plan, op, t));
+    for (std::int64_t t : plan.tasks_to_run(op)) plan.task_ended(op, t, run_with_retries(plan, op, t));
     plan.end_operation(op);
   }
 }

@@ -36,15 +36,17 @@ void ThreadExecutor::execute(ExecutionPlan& plan) {
   }
   for (int op = 0; op < plan.num_operations(); ++op) {
     plan.begin_operation(op);
-    const std::int64_t total = plan.num_tasks(op);
+    const std::vector<std::int64_t>& tasks = plan.tasks_to_run(op);
+    const auto total = static_cast<std::int64_t>(tasks.size());
     std::atomic<std::int64_t> next{0};
     std::atomic<bool> failed{false};
     std::exception_ptr error;
     std::mutex error_mutex;
     auto worker = [&] {
       while (!failed.load()) {
-        std::int64_t task = next.fetch_add(1);
-        if (task >= total) return;
+        const std::int64_t i = next.fetch_add(1);
+        if (i >= total) return;
+        const std::int64_t task = tasks[static_cast<std::size_t>(i)];
         try {
           plan.task_ended(op, task, run_with_retries(plan, op, task));
         } catch (...) {

@@ -85,7 +85,7 @@ const char* const kEvalUsage =
     "usage: cubed eval EXPR [NAME=PATH ...] -o OUT [--chunks C] [--compressor SPEC]\n"
     "                  [--allowed-mem SIZE] [--reserved-mem SIZE] [--work-dir DIR]\n"
     "                  [--executor NAME] [--overwrite] [--explain] [--stats] [--print]\n"
-    "                  [--progress] [--history DIR]\n\n"
+    "                  [--progress] [--history DIR] [--resume]\n\n"
     "Evaluates the array expression EXPR over the Zarr arrays NAME=PATH and writes the\n"
     "result to the Zarr v2 array OUT, chunk by chunk within the memory budget. EXPR is\n"
     "written as in Python with numpy or the Array API, for example:\n\n"
@@ -122,6 +122,9 @@ const char* const kEvalUsage =
     "  --stats              print what the computation did, afterwards\n"
     "  --progress           show progress per operation on stderr\n"
     "  --history DIR        write plan.csv, events.csv and stats.csv of the run into DIR\n"
+    "  --resume             continue the same computation (same EXPR, inputs, options,\n"
+    "                       work dir) after a failure or a kill: completed operations\n"
+    "                       and finished tasks are not run again\n"
     "  --print              print the result as numpy prints arrays (instead of the line\n"
     "                       describing OUT); the result must fit in allowed-mem\n";
 
@@ -129,7 +132,7 @@ int run_eval(const std::vector<std::string>& args) {
   Arguments parsed(args,
                    {{"--output", "--chunks", "--compressor", "--allowed-mem", "--reserved-mem", "--work-dir",
                      "--executor", "--history"},
-                    {"--explain", "--stats", "--print", "--overwrite", "--progress"},
+                    {"--explain", "--stats", "--print", "--overwrite", "--progress", "--resume"},
                     {{"-o", "--output"}}});
   if (parsed.positional().empty()) throw InvalidArgumentError("eval needs an expression EXPR");
   const std::optional<std::string> output = parsed.option("--output");
@@ -147,6 +150,11 @@ int run_eval(const std::vector<std::string>& args) {
   ComputeOptions compute_options;
   if (parsed.flag("--progress")) compute_options.callbacks.push_back(make_progress_bar());
   if (auto history = parsed.option("--history")) compute_options.callbacks.push_back(make_history(*history));
+  // Values inside the expression (the 2 in x * 2) are invisible in the plan:
+  // the expression and what shapes the result name the computation too.
+  compute_options.resume = parsed.flag("--resume");
+  for (const std::string& p : parsed.positional()) compute_options.resume_key += p + '\n';
+  compute_options.resume_key += parsed.option("--chunks").value_or("") + '\n';
   if (auto executor = parsed.option("--executor")) {
     make_executor(*executor);  // an unknown name is an error before anything runs
     spec_options.executor = *executor;

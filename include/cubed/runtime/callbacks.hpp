@@ -19,6 +19,8 @@ struct OperationEvent {
   std::string array_name;      ///< the array it writes
   std::int64_t num_tasks = 0;
   std::int64_t projected_mem = 0;
+  /// Tasks a resumed computation finished before (not run again).
+  std::int64_t resumed_tasks = 0;
 };
 
 struct TaskEndEvent {

@@ -25,6 +25,14 @@ struct ComputeOptions {
   bool keep_intermediates = false;
   /// Observers of the computation (progress bar, history, ...).
   std::vector<CallbackPtr> callbacks;
+  /// Continue the previous attempt of this same computation (see
+  /// resume.hpp): operations it completed are skipped, and so are the tasks
+  /// it finished in the others. Without it, leftovers are erased first.
+  bool resume = false;
+  /// Mixed into the plan fingerprint that names the computation's folder:
+  /// whatever tells apart computations whose plans look alike (values
+  /// captured by chunk functions). See plan_fingerprint.
+  std::string resume_key;
 };
 
 /// What a computation did, for --stats and tests.
@@ -63,6 +71,12 @@ void to_zarr(const Array& array, const std::string& path, const StoreOptions& st
 void store(const std::vector<Array>& arrays, const std::vector<std::string>& paths,
            const StoreOptions& store_options = {}, const ComputeOptions& options = {},
            ComputeReport* report = nullptr);
+
+/// The folder of a computation under its work_dir, named from its plan's
+/// fingerprint: "<work_dir>/cubed-<32 hex digits>". Kept after a failure so
+/// that a run with `resume` can continue; removed after success unless
+/// keep_intermediates.
+std::string computation_folder(const Plan& plan, const ComputeOptions& options);
 
 /// Runs a built plan (the general form of the functions above) and returns
 /// the in-memory results of outputs without a target (empty buffers for the

@@ -31,6 +31,9 @@ class ExecutionPlan {
   /// Prepares an operation's output (creates its array). Call once, before
   /// its first task.
   virtual void begin_operation(int op) = 0;
+  /// The tasks of `op` to run, ascending (after begin_operation): all of
+  /// them, except those a resumed computation finished before.
+  virtual const std::vector<std::int64_t>& tasks_to_run(int op) const = 0;
   /// Runs task `index` (C-order index in the operation's task grid). Thread
   /// safe. Throws the task's error, wrapped with the operation and task.
   virtual TaskResult run_task(int op, std::int64_t index) = 0;
