@@ -15,6 +15,7 @@
 #include "cubed/core/error.hpp"
 #include "cubed/core/memory.hpp"
 #include "cubed/runtime/resume.hpp"
+#include "cubed/storage/memory_store.hpp"
 #include "cubed/storage/zarr/zarr_array.hpp"
 
 namespace cubed {
@@ -83,12 +84,14 @@ bool all_fill(const NDBuffer& data, const std::optional<Scalar>& fill) {
 
 class PlanRunner final : public ExecutionPlan, public ChunkContext {
  public:
-  PlanRunner(const Plan& plan, std::string folder, std::vector<CallbackPtr> callbacks, bool resume)
+  PlanRunner(const Plan& plan, std::string folder, std::vector<CallbackPtr> callbacks, bool resume,
+             ExecuteOptions execute_options)
       : plan_(plan),
         folder_(std::move(folder)),
         callbacks_(std::move(callbacks)),
         start_(Clock::now()),
         resume_(resume),
+        execute_options_(execute_options),
         state_(storage::open_store_path(folder_)) {
     const auto& ops = plan_.operations();
     arrays_.resize(ops.size());
@@ -100,6 +103,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
 
   int num_operations() const override { return static_cast<int>(plan_.operations().size()); }
   std::int64_t allowed_mem() const override { return plan_.spec()->allowed_mem(); }
+  std::int64_t reserved_mem() const override { return plan_.spec()->reserved_mem(); }
   const std::vector<int>& dependencies(int op) const override { return plan_.operations()[op].dependencies; }
   std::int64_t num_tasks(int op) const override { return plan_.operations()[op].num_tasks; }
 
@@ -148,6 +152,24 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
 
   const std::vector<std::int64_t>& tasks_to_run(int op) const override { return pending_[op]; }
 
+  std::string describe_task(int op, std::int64_t index) const override {
+    const PlanOperation& p = plan_.operations()[op];
+    return describe_task(p, unravel(index, p.task_grid));
+  }
+
+  ExecuteOptions execute_options() const override { return execute_options_; }
+
+  bool uses_process_local_storage() const override {
+    auto in_memory = [](const storage::StorePath& where) {
+      return dynamic_cast<const storage::MemoryStore*>(where.store.get()) != nullptr;
+    };
+    if (in_memory(storage::open_store_path(folder_))) return true;
+    for (const PlanOperation& p : plan_.operations()) {
+      if (p.target && in_memory(p.target->location)) return true;
+    }
+    return false;
+  }
+
   double now() const override { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   void task_ended(int op, std::int64_t index, const TaskResult& result) override {
@@ -158,6 +180,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     e.array_name = p.node->name;
     e.task = unravel(index, p.task_grid);
     e.attempts = result.attempts;
+    e.backup = result.backup;
     e.created = result.created;
     e.started = result.started;
     e.ended = result.ended;
@@ -312,6 +335,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
   std::vector<std::int64_t> peaks_;
   std::mutex mutex_;
   bool resume_;
+  ExecuteOptions execute_options_;
   ResumeState state_;
   std::vector<std::vector<std::int64_t>> pending_;
   std::vector<std::int64_t> resumed_;
@@ -423,7 +447,8 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
   } else if (!options.resume) {
     remove_folder(folder);  // leftovers of an earlier attempt
   }
-  PlanRunner runner(plan, folder, options.callbacks, options.resume);
+  PlanRunner runner(plan, folder, options.callbacks, options.resume,
+                    {options.retries, options.use_backups, options.batch_size, options.compute_arrays_in_parallel});
   std::vector<NDBuffer> results(plan.outputs().size());
   for (const auto& c : options.callbacks) c->on_compute_start(plan);
   try {

@@ -29,6 +29,7 @@ struct TaskEndEvent {
   std::string array_name;
   Shape task;                       ///< task coordinates (chunk or region)
   int attempts = 1;                 ///< 1 unless retried
+  bool backup = false;              ///< run as a backup copy of a straggler
   /// Seconds since the computation started.
   double created = 0, started = 0, ended = 0, received = 0;
   std::int64_t measured_peak_mem = 0;  ///< reserved_mem not included

@@ -25,6 +25,14 @@ struct ComputeOptions {
   bool keep_intermediates = false;
   /// Observers of the computation (progress bar, history, ...).
   std::vector<CallbackPtr> callbacks;
+  /// Runs of a task after a transient failure (3 attempts by default).
+  int retries = 2;
+  /// Backup copies of stragglers on the threads and processes executors.
+  bool use_backups = true;
+  /// At most this many tasks started as one batch (0: no batches).
+  std::int64_t batch_size = 0;
+  /// Run operations that do not depend on each other at the same time.
+  bool compute_arrays_in_parallel = false;
   /// Continue the previous attempt of this same computation (see
   /// resume.hpp): operations it completed are skipped, and so are the tasks
   /// it finished in the others. Without it, leftovers are erased first.
