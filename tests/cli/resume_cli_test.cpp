@@ -136,3 +136,38 @@ TEST(EvalResume, KilledRunIsResumedWithFewerTasks) {
 
 }  // namespace
 }  // namespace cubed
+
+namespace cubed {
+namespace {
+
+TEST(EvalTimeline, ProcessesExecutorTimelineParsesWithOneRectPerTask) {
+  const fs::path dir = fs::temp_directory_path() / ("cubed-eval-timeline-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string svg = (dir / "t.svg").string();
+  const std::vector<std::string> args = {"eval",        "arange(1000, chunks=50) * 2 + 1", "-o",
+                                         (dir / "out.zarr").string(), "--executor", "processes:2", "--timeline",
+                                         svg,           "--history", (dir / "h").string(), "--work-dir",
+                                         (dir / "work").string()};
+  ASSERT_EQ(wait_for(spawn_cli(args)), 0);
+  const std::vector<std::string> events = read_lines(dir / "h" / "events.csv");
+  ASSERT_GT(events.size(), 20u);
+  // Parsed as XML by Python; rects of class "task" counted.
+  const std::string count = dir / "count.txt";
+  const std::string script =
+      "import sys, xml.etree.ElementTree as ET\n"
+      "root = ET.parse(sys.argv[1]).getroot()\n"
+      "ns = '{http://www.w3.org/2000/svg}'\n"
+      "tasks = [r for r in root.iter(ns + 'rect') if r.get('class') == 'task']\n"
+      "bands = [g for g in root.iter(ns + 'g') if g.get('class') == 'operation']\n"
+      "print(len(tasks), len(bands))\n";
+  std::ofstream(dir / "count.py") << script;
+  const std::string command = "/usr/bin/python3 " + (dir / "count.py").string() + " " + svg + " > " + count;
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::vector<std::string> plan = read_lines(dir / "h" / "plan.csv");
+  EXPECT_EQ(read_lines(count).at(0), std::to_string(events.size() - 1) + " " + std::to_string(plan.size() - 1));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace cubed

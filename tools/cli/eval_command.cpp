@@ -85,7 +85,7 @@ const char* const kEvalUsage =
     "usage: cubed eval EXPR [NAME=PATH ...] -o OUT [--chunks C] [--compressor SPEC]\n"
     "                  [--allowed-mem SIZE] [--reserved-mem SIZE] [--work-dir DIR]\n"
     "                  [--executor NAME] [--overwrite] [--explain] [--stats] [--print]\n"
-    "                  [--progress] [--history DIR] [--resume]\n\n"
+    "                  [--progress] [--history DIR] [--timeline FILE.svg] [--resume]\n\n"
     "Evaluates the array expression EXPR over the Zarr arrays NAME=PATH and writes the\n"
     "result to the Zarr v2 array OUT, chunk by chunk within the memory budget. EXPR is\n"
     "written as in Python with numpy or the Array API, for example:\n\n"
@@ -115,13 +115,16 @@ const char* const kEvalUsage =
     "  --allowed-mem SIZE   most memory one task may use, e.g. 500MB, 2GB (default 2GB)\n"
     "  --reserved-mem SIZE  memory a worker needs for itself (default 100MB)\n"
     "  --work-dir DIR       folder for intermediate arrays (default: system temp)\n"
-    "  --executor NAME      single-threaded (default), threads or threads:N\n"
+    "  --executor NAME      single-threaded (default), threads[:N] or processes[:N]\n"
+    "                       (N workers, default the number of cores), processes:N:hard-limit\n"
+    "                       (a task over allowed-mem fails instead of running on)\n"
     "  --overwrite          replace OUT if it is already a Zarr array or group\n"
     "  --explain            print the plan (operations, tasks, memory) before running;\n"
     "                       with neither -o nor --print, only print it\n"
     "  --stats              print what the computation did, afterwards\n"
     "  --progress           show progress per operation on stderr\n"
     "  --history DIR        write plan.csv, events.csv and stats.csv of the run into DIR\n"
+    "  --timeline FILE.svg  draw the run's tasks over time, one band per operation\n"
     "  --resume             continue the same computation (same EXPR, inputs, options,\n"
     "                       work dir) after a failure or a kill: completed operations\n"
     "                       and finished tasks are not run again\n"
@@ -131,7 +134,7 @@ const char* const kEvalUsage =
 int run_eval(const std::vector<std::string>& args) {
   Arguments parsed(args,
                    {{"--output", "--chunks", "--compressor", "--allowed-mem", "--reserved-mem", "--work-dir",
-                     "--executor", "--history"},
+                     "--executor", "--history", "--timeline"},
                     {"--explain", "--stats", "--print", "--overwrite", "--progress", "--resume"},
                     {{"-o", "--output"}}});
   if (parsed.positional().empty()) throw InvalidArgumentError("eval needs an expression EXPR");
@@ -150,6 +153,7 @@ int run_eval(const std::vector<std::string>& args) {
   ComputeOptions compute_options;
   if (parsed.flag("--progress")) compute_options.callbacks.push_back(make_progress_bar());
   if (auto history = parsed.option("--history")) compute_options.callbacks.push_back(make_history(*history));
+  if (auto timeline = parsed.option("--timeline")) compute_options.callbacks.push_back(make_timeline(*timeline));
   // Values inside the expression (the 2 in x * 2) are invisible in the plan:
   // the expression and what shapes the result name the computation too.
   compute_options.resume = parsed.flag("--resume");

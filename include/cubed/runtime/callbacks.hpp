@@ -56,5 +56,8 @@ CallbackPtr make_progress_bar();
 /// tasks, projected and peak measured memory, utilisation = measured /
 /// projected, time).
 CallbackPtr make_history(const std::string& folder);
+/// Writes an SVG timeline of the computation's tasks to `svg_path` when it
+/// ends: one band per operation, one bar (rect) per task over time.
+CallbackPtr make_timeline(const std::string& svg_path);
 
 }  // namespace cubed
