@@ -426,8 +426,12 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
     storage::NodeKind kind = storage::node_kind(op.target->location);
     bool occupied = kind != storage::NodeKind::kNone || !op.target->location.store->list(op.target->location.path).empty();
     if (occupied && kind == storage::NodeKind::kNone) {
+      const bool ours = previous.operation_begun(static_cast<int>(i));
       throw InvalidArgumentError("'" + op.target->location.describe() +
-                                 "' exists and is not a Zarr array or group; refusing to write there");
+                                 "' exists and is not a Zarr array or group; refusing to write there" +
+                                 (ours ? std::string(" (it holds an interrupted attempt of this same computation: "
+                                                     "resume it with ComputeOptions::resume or cubed eval --resume)")
+                                       : std::string()));
     }
     if (occupied && !op.target->overwrite) {
       throw InvalidArgumentError("'" + op.target->location.describe() +
