@@ -127,7 +127,9 @@ TEST(EvalResume, KilledRunIsResumedWithFewerTasks) {
   }
   const auto ran = static_cast<std::int64_t>(events.size()) - 1;
   EXPECT_GT(ran, 0);
-  EXPECT_LE(ran, 200 - written);
+  // (+1: the kill may fall between a chunk's rename and its task's marker;
+  // that task runs again, as nothing unvouched for counts as done.)
+  EXPECT_LE(ran, 200 - written + 1);
   EXPECT_LT(ran, planned);
   // Success removes the computation's folder.
   EXPECT_TRUE(fs::is_empty(dir / "work"));
