@@ -15,6 +15,8 @@
 #include "cubed/core/error.hpp"
 #include "cubed/core/memory.hpp"
 #include "cubed/primitives/rechunk.hpp"
+#include "cubed/runtime/resume.hpp"
+#include "cubed/storage/memory_store.hpp"
 #include "cubed/storage/zarr/zarr_array.hpp"
 
 namespace cubed {
@@ -29,16 +31,45 @@ Shape unravel(std::int64_t index, const Shape& grid) {
   return coords;
 }
 
-// A folder of its own per computation under work_dir.
+std::string trim_slashes(std::string base) {
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  return base;
+}
+
+// A folder of its own, for a run that cannot use the computation's folder
+// (another run of the same computation holds it).
 std::string new_computation_folder(const std::string& work_dir) {
   static std::atomic<int> counter{0};
   auto now = std::chrono::system_clock::now().time_since_epoch();
   std::string id = "cubed-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) +
                    "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  std::string base = work_dir;
-  while (base.size() > 1 && base.back() == '/') base.pop_back();
-  return base + "/" + id;
+  return trim_slashes(work_dir) + "/" + id;
 }
+
+// Resuming a target: the location holds the chunks of our previous attempt
+// but no metadata (it is written last), which ZarrArray::create would refuse
+// as foreign files or erase. This view of the store hides the location's
+// listing while the array object is created, and delegates everything else.
+class ResumingStore final : public storage::Store {
+ public:
+  explicit ResumingStore(storage::StorePtr inner) : inner_(std::move(inner)) {}
+  void stop_hiding() { hiding_ = false; }
+  std::optional<Bytes> get(std::string_view key) const override { return inner_->get(key); }
+  void set(std::string_view key, std::span<const std::uint8_t> value) override { inner_->set(key, value); }
+  void erase(std::string_view key) override { inner_->erase(key); }
+  bool exists(std::string_view key) const override { return inner_->exists(key); }
+  std::vector<std::string> list(std::string_view prefix) const override {
+    if (hiding_) return {};
+    return inner_->list(prefix);
+  }
+  void erase_prefix(std::string_view prefix) override { inner_->erase_prefix(prefix); }
+  std::optional<std::int64_t> size(std::string_view key) const override { return inner_->size(key); }
+  std::string describe() const override { return inner_->describe(); }
+
+ private:
+  storage::StorePtr inner_;
+  std::atomic<bool> hiding_{true};
+};
 
 // True when every element of `data` has the fill value's bytes.
 bool all_fill(const NDBuffer& data, const std::optional<Scalar>& fill) {
@@ -54,21 +85,36 @@ bool all_fill(const NDBuffer& data, const std::optional<Scalar>& fill) {
 
 class PlanRunner final : public ExecutionPlan, public ChunkContext {
  public:
-  PlanRunner(const Plan& plan, std::string folder, std::vector<CallbackPtr> callbacks)
-      : plan_(plan), folder_(std::move(folder)), callbacks_(std::move(callbacks)), start_(Clock::now()) {
+  PlanRunner(const Plan& plan, std::string folder, std::vector<CallbackPtr> callbacks, bool resume,
+             ExecuteOptions execute_options)
+      : plan_(plan),
+        folder_(std::move(folder)),
+        callbacks_(std::move(callbacks)),
+        start_(Clock::now()),
+        resume_(resume),
+        execute_options_(execute_options),
+        state_(storage::open_store_path(folder_)) {
     const auto& ops = plan_.operations();
     arrays_.resize(ops.size());
+    pending_.resize(ops.size());
+    resumed_.assign(ops.size(), 0);
     peaks_.assign(ops.size(), 0);
     for (std::size_t i = 0; i < ops.size(); ++i) op_of_[ops[i].node.get()] = static_cast<int>(i);
   }
 
   int num_operations() const override { return static_cast<int>(plan_.operations().size()); }
   std::int64_t allowed_mem() const override { return plan_.spec()->allowed_mem(); }
+  std::int64_t reserved_mem() const override { return plan_.spec()->reserved_mem(); }
   const std::vector<int>& dependencies(int op) const override { return plan_.operations()[op].dependencies; }
   std::int64_t num_tasks(int op) const override { return plan_.operations()[op].num_tasks; }
 
   void begin_operation(int op) override {
     const PlanOperation& p = plan_.operations()[op];
+    if (resume_ && resume_operation(op)) {
+      std::lock_guard lock(callback_mutex_);
+      for (const auto& c : callbacks_) c->on_operation_start(operation_event(op));
+      return;
+    }
     const ArrayNode& node = *p.node;
     storage::ArrayMetadata meta;
     meta.shape = node.shape();
@@ -95,15 +141,42 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
         meta.chunks[d] = (meta.chunks[d] + inner - 1) / inner * inner;
       }
     } else {
-      where = storage::open_store_path(folder_ + "/" + node.name + ".zarr");
+      where = intermediate_location(op);
       meta.compressor = node.spec->intermediate_compressor();
+      // Our own folder: metadata at once, so that a resumed run can open it
+      // (completion is told by the markers, not by the metadata).
+      create.defer_metadata = false;
     }
+    storage::ZarrArray created = storage::ZarrArray::create(where, meta, create);
+    state_.mark_begun(op);
     {
       std::lock_guard lock(mutex_);
-      arrays_[op] = storage::ZarrArray::create(where, meta, create);
+      arrays_[op] = std::move(created);
+      pending_[op].resize(static_cast<std::size_t>(p.num_tasks));
+      for (std::int64_t t = 0; t < p.num_tasks; ++t) pending_[op][static_cast<std::size_t>(t)] = t;
     }
     std::lock_guard lock(callback_mutex_);
     for (const auto& c : callbacks_) c->on_operation_start(operation_event(op));
+  }
+
+  const std::vector<std::int64_t>& tasks_to_run(int op) const override { return pending_[op]; }
+
+  std::string describe_task(int op, std::int64_t index) const override {
+    const PlanOperation& p = plan_.operations()[op];
+    return describe_task(p, unravel(index, p.task_grid));
+  }
+
+  ExecuteOptions execute_options() const override { return execute_options_; }
+
+  bool uses_process_local_storage() const override {
+    auto in_memory = [](const storage::StorePath& where) {
+      return dynamic_cast<const storage::MemoryStore*>(where.store.get()) != nullptr;
+    };
+    if (in_memory(storage::open_store_path(folder_))) return true;
+    for (const PlanOperation& p : plan_.operations()) {
+      if (p.target && in_memory(p.target->location)) return true;
+    }
+    return false;
   }
 
   double now() const override { return std::chrono::duration<double>(Clock::now() - start_).count(); }
@@ -116,6 +189,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     e.array_name = p.node->name;
     e.task = unravel(index, p.task_grid);
     e.attempts = result.attempts;
+    e.backup = result.backup;
     e.created = result.created;
     e.started = result.started;
     e.ended = result.ended;
@@ -136,7 +210,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
 
   OperationEvent operation_event(int op) const {
     const PlanOperation& p = plan_.operations()[op];
-    return {op, p.node->op->function_name(), p.node->name, p.num_tasks, p.projected_mem};
+    return {op, p.node->op->function_name(), p.node->name, p.num_tasks, p.projected_mem, resumed_[op]};
   }
 
   TaskResult run_task(int op, std::int64_t index) override {
@@ -148,6 +222,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
       PeakMemoryScope scope;
       p.node->op->run_task(*p.node, task, *this);
       result.measured_peak_mem = scope.peak();
+      state_.mark_task_done(op, index);  // after every chunk of the task is stored
     } catch (const Error& e) {
       throw_error(e.kind(), describe_task(p, task) + ": " + e.what());
     } catch (const std::bad_alloc&) {
@@ -161,6 +236,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
 
   void end_operation(int op) override {
     array(op).commit();
+    state_.mark_done(op);
     std::lock_guard lock(callback_mutex_);
     for (const auto& c : callbacks_) c->on_operation_end(operation_event(op));
   }
@@ -200,6 +276,58 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     return *arrays_[op];
   }
 
+  storage::StorePath intermediate_location(int op) const {
+    return storage::open_store_path(folder_ + "/" + std::to_string(op) + "-" +
+                                    plan_.operations()[op].node->op->function_name() + ".zarr");
+  }
+
+  // Continues an operation begun by a previous attempt of this computation:
+  // opens its array and leaves only the unfinished tasks. False when there
+  // is nothing to continue (then the operation starts afresh).
+  bool resume_operation(int op) {
+    const PlanOperation& p = plan_.operations()[op];
+    if (!state_.operation_begun(op)) return false;
+    std::optional<storage::ZarrArray> array;
+    const bool done = state_.operation_done(op);
+    if (!p.target) {
+      storage::StorePath where = intermediate_location(op);
+      if (storage::node_kind(where) != storage::NodeKind::kArray) return false;
+      array = storage::ZarrArray::open(where);
+    } else if (done) {
+      // Complete: the metadata was written after the last chunk.
+      if (storage::node_kind(p.target->location) != storage::NodeKind::kArray) return false;
+      array = storage::ZarrArray::open(p.target->location);
+    } else {
+      if (storage::node_kind(p.target->location) != storage::NodeKind::kNone) return false;
+      auto view = std::make_shared<ResumingStore>(p.target->location.store);
+      storage::ArrayMetadata meta;
+      meta.shape = p.node->shape();
+      meta.chunks = p.node->chunks();
+      meta.dtype = p.node->dtype;
+      meta.compressor = p.target->compressor;
+      meta.fill_value = p.target->fill_value;
+      meta.order = p.target->order;
+      meta.endian = p.target->endian;
+      meta.dimension_separator = p.target->dimension_separator;
+      array = storage::ZarrArray::create({view, p.target->location.path}, meta,
+                                         {.overwrite = false, .defer_metadata = true,
+                                          .attributes_json = p.target->attributes_json});
+      view->stop_hiding();
+    }
+    std::vector<std::int64_t> pending;
+    if (!done) {
+      const std::vector<bool> finished = state_.tasks_done(op, p.num_tasks);
+      for (std::int64_t t = 0; t < p.num_tasks; ++t) {
+        if (!finished[static_cast<std::size_t>(t)]) pending.push_back(t);
+      }
+    }
+    std::lock_guard lock(mutex_);
+    arrays_[op] = std::move(array);
+    resumed_[op] = p.num_tasks - static_cast<std::int64_t>(pending.size());
+    pending_[op] = std::move(pending);
+    return true;
+  }
+
   static std::string describe_task(const PlanOperation& p, const Shape& task) {
     return "operation '" + p.node->op->function_name() + "' (" + p.node->name + "), task " + shape_to_string(task);
   }
@@ -215,6 +343,11 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
   std::vector<std::optional<storage::ZarrArray>> arrays_;
   std::vector<std::int64_t> peaks_;
   std::mutex mutex_;
+  bool resume_;
+  ExecuteOptions execute_options_;
+  ResumeState state_;
+  std::vector<std::vector<std::int64_t>> pending_;
+  std::vector<std::int64_t> resumed_;
 };
 
 // A location in a canonical spelling, so that "a/../a.zarr/" and "a.zarr"
@@ -299,17 +432,30 @@ void remove_folder(const std::string& folder) {
 
 }  // namespace
 
+std::string computation_folder(const Plan& plan, const ComputeOptions& options) {
+  return trim_slashes(plan.spec()->work_dir()) + "/cubed-" + plan_fingerprint(plan, options.resume_key);
+}
+
 std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& options, ComputeReport* report) {
   plan.validate();
   check_targets_against_inputs(plan);
+  std::string folder = computation_folder(plan, options);
+  const ResumeState previous(storage::open_store_path(folder));
   // Targets must be writable before anything runs.
-  for (const PlanOperation& op : plan.operations()) {
+  for (std::size_t i = 0; i < plan.operations().size(); ++i) {
+    const PlanOperation& op = plan.operations()[i];
     if (!op.target) continue;
+    // A target our previous attempt began is ours to continue.
+    if (options.resume && previous.operation_begun(static_cast<int>(i))) continue;
     storage::NodeKind kind = storage::node_kind(op.target->location);
     bool occupied = kind != storage::NodeKind::kNone || !op.target->location.store->list(op.target->location.path).empty();
     if (occupied && kind == storage::NodeKind::kNone) {
+      const bool ours = previous.operation_begun(static_cast<int>(i));
       throw InvalidArgumentError("'" + op.target->location.describe() +
-                                 "' exists and is not a Zarr array or group; refusing to write there");
+                                 "' exists and is not a Zarr array or group; refusing to write there" +
+                                 (ours ? std::string(" (it holds an interrupted attempt of this same computation: "
+                                                     "resume it with ComputeOptions::resume or cubed eval --resume)")
+                                       : std::string()));
     }
     if (occupied && !op.target->overwrite) {
       throw InvalidArgumentError("'" + op.target->location.describe() +
@@ -318,8 +464,19 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
   }
   std::shared_ptr<Executor> executor = choose_executor(options, *plan.spec());
   prepare_work_dir(plan.spec()->work_dir());
-  const std::string folder = new_computation_folder(plan.spec()->work_dir());
-  PlanRunner runner(plan, folder, options.callbacks);
+  FolderLock lock(folder);
+  bool resumable = true;
+  if (!lock.locked()) {
+    if (options.resume) {
+      throw ExecutorError("cannot resume: another run of the same computation is using '" + folder + "'");
+    }
+    folder = new_computation_folder(plan.spec()->work_dir());
+    resumable = false;
+  } else if (!options.resume) {
+    remove_folder(folder);  // leftovers of an earlier attempt
+  }
+  PlanRunner runner(plan, folder, options.callbacks, options.resume,
+                    {options.retries, options.use_backups, options.batch_size, options.compute_arrays_in_parallel});
   std::vector<NDBuffer> results(plan.outputs().size());
   for (const auto& c : options.callbacks) c->on_compute_start(plan);
   try {
@@ -329,11 +486,15 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
     }
   } catch (...) {
     for (const auto& c : options.callbacks) c->on_compute_end(plan, false);
-    if (!options.keep_intermediates) remove_folder(folder);
+    // The folder of this computation stays, for a run with `resume`.
+    if (!resumable && !options.keep_intermediates) remove_folder(folder);
     throw;
   }
   for (const auto& c : options.callbacks) c->on_compute_end(plan, true);
-  if (!options.keep_intermediates) remove_folder(folder);
+  if (!options.keep_intermediates) {
+    remove_folder(folder);
+    if (resumable) lock.remove_file();
+  }
   if (report) {
     report->stats = plan.stats();
     report->measured_peak_mem = runner.peaks();

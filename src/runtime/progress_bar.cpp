@@ -19,7 +19,8 @@ class ProgressBar final : public Callback {
   void on_operation_start(const OperationEvent& e) override {
     name_ = e.function_name + " -> " + e.array_name;
     total_ = e.num_tasks;
-    done_ = 0;
+    done_ = e.resumed_tasks;  // a resumed computation's earlier work
+    resumed_ = e.resumed_tasks;
     start_ = Clock::now();
     last_draw_ = start_;
     if (!terminal_) std::fprintf(stderr, "op %d %s: %lld tasks\n", e.operation, name_.c_str(), static_cast<long long>(total_));
@@ -49,7 +50,7 @@ class ProgressBar final : public Callback {
   void draw(int op, bool final_line) {
     last_draw_ = Clock::now();
     const double t = seconds();
-    const double rate = t > 0 ? static_cast<double>(done_) / t : 0.0;
+    const double rate = t > 0 ? static_cast<double>(done_ - resumed_) / t : 0.0;
     const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0.0;
     const int width = 30;
     const int filled = total_ > 0 ? static_cast<int>(width * done_ / total_) : width;
@@ -66,6 +67,7 @@ class ProgressBar final : public Callback {
   std::string name_;
   std::int64_t total_ = 0;
   std::int64_t done_ = 0;
+  std::int64_t resumed_ = 0;
   Clock::time_point start_;
   Clock::time_point last_draw_;
 };

@@ -4,20 +4,9 @@
 #include <string>
 
 #include "cubed/core/error.hpp"
+#include "cubed/runtime/scheduler.hpp"
 
 namespace cubed {
-namespace {
-
-bool is_transient(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kStorage:
-    case ErrorKind::kExecutor:
-    case ErrorKind::kInternal: return true;
-    default: return false;
-  }
-}
-
-}  // namespace
 
 TaskResult run_with_retries(ExecutionPlan& plan, int op, std::int64_t task, int retries) {
   const double created = plan.now();

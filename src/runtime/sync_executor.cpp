@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "cubed/core/error.hpp"
+#include "cubed/runtime/process_executor.hpp"
 #include "cubed/runtime/retry.hpp"
 #include "cubed/runtime/thread_executor.hpp"
 
@@ -12,7 +13,8 @@ void SyncExecutor::execute(ExecutionPlan& plan) {
   // Operations are numbered in a topological order already.
   for (int op = 0; op < plan.num_operations(); ++op) {
     plan.begin_operation(op);
-    for (std::int64_t t = 0; t < plan.num_tasks(op); ++t) plan.task_ended(op, t, run_with_retries(plan, op, t));
+    const int retries = plan.execute_options().retries;
+    for (std::int64_t t : plan.tasks_to_run(op)) plan.task_ended(op, t, run_with_retries(plan, op, t, retries));
     plan.end_operation(op);
   }
 }
@@ -29,7 +31,27 @@ std::shared_ptr<Executor> make_executor(const std::string& name) {
     }
     return std::make_shared<ThreadExecutor>(static_cast<int>(n));
   }
-  throw InvalidArgumentError("unknown executor '" + name + "' (available: single-threaded, threads, threads:N)");
+  if (name == "processes") return std::make_shared<ProcessExecutor>();
+  if (name.rfind("processes:", 0) == 0) {
+    std::string count = name.substr(10);
+    bool limit = false;
+    constexpr std::string_view kLimit = "hard-limit";
+    if (count == kLimit) return std::make_shared<ProcessExecutor>(0, true);
+    if (count.size() > kLimit.size() + 1 && count.substr(count.size() - kLimit.size() - 1) == ":hard-limit") {
+      count = count.substr(0, count.size() - kLimit.size() - 1);
+      limit = true;
+    }
+    char* end = nullptr;
+    long n = std::strtol(count.c_str(), &end, 10);
+    if (count.empty() || *end != '\0' || n < 1 || n > 1024) {
+      throw InvalidArgumentError("invalid executor '" + name +
+                                 "' (expected processes[:N][:hard-limit] with N from 1 to 1024)");
+    }
+    return std::make_shared<ProcessExecutor>(static_cast<int>(n), limit);
+  }
+  throw InvalidArgumentError("unknown executor '" + name +
+                             "' (available: single-threaded, threads, threads:N, processes, processes:N, "
+                             "processes:N:hard-limit)");
 }
 
 }  // namespace cubed

@@ -76,8 +76,8 @@ TEST_P(Callbacks, EventsInOrderWithTimingsAndMemory) {
   fs::remove_all(dir);
 }
 
-INSTANTIATE_TEST_SUITE_P(Executors, Callbacks, ::testing::Values("single-threaded", "threads:2"),
-                         [](const auto& info) { return info.param == "single-threaded" ? std::string("sync") : std::string("threads"); });
+INSTANTIATE_TEST_SUITE_P(Executors, Callbacks, ::testing::Values("single-threaded", "threads:2", "processes:2"),
+                         [](const auto& info) { return info.param.substr(0, info.param.find_first_of("-:")); });
 
 TEST(ProgressBar, PlainLinesWhenNotATerminal) {
   fs::path dir = fs::temp_directory_path() / ("cubed-progress-" + std::to_string(::getpid()));

@@ -75,12 +75,15 @@ TEST_P(Executors, PermanentFailureNamesOperationTaskAndCause) {
     EXPECT_NE(m.find("disk on fire"), std::string::npos) << m;
     EXPECT_NE(m.find("after 3 attempts"), std::string::npos) << m;
   }
-  EXPECT_EQ(attempts->load(), 3);
+  // (Worker processes count in their own copies of the counter.)
+  if (GetParam().rfind("processes", 0) != 0) {
+    EXPECT_EQ(attempts->load(), 3);
+  }
   // No output left looking complete.
   EXPECT_FALSE(fs::exists(dir_ / "out.zarr" / ".zarray"));
 }
 
-INSTANTIATE_TEST_SUITE_P(All, Executors, ::testing::Values("single-threaded", "threads:2", "threads:3"),
+INSTANTIATE_TEST_SUITE_P(All, Executors, ::testing::Values("single-threaded", "threads:2", "threads:3", "processes:2"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

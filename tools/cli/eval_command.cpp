@@ -109,8 +109,8 @@ const char* const kEvalUsage =
     "usage: cubed eval EXPR [NAME=PATH ...] -o OUT [--chunks C] [--compressor SPEC]\n"
     "                  [--allowed-mem SIZE] [--reserved-mem SIZE] [--work-dir DIR]\n"
     "                  [--executor NAME] [--overwrite] [--explain] [--stats] [--print]\n"
-    "                  [--progress] [--history DIR] [--plan FILE] [--no-optimize]\n"
-    "                  [--zarr-format N] [--shards S]\n\n"
+    "                  [--progress] [--history DIR] [--timeline FILE.svg] [--resume]\n"
+    "                  [--plan FILE] [--no-optimize] [--zarr-format N] [--shards S]\n\n"
     "Evaluates the array expression EXPR over the Zarr arrays NAME=PATH (v2 or v3) and\n"
     "writes the result to the Zarr array OUT (v2 unless --zarr-format 3), chunk by chunk\n"
     "within the memory budget. EXPR is written as in Python with numpy or the Array API,\n"
@@ -148,7 +148,9 @@ const char* const kEvalUsage =
     "  --allowed-mem SIZE   most memory one task may use, e.g. 500MB, 2GB (default 2GB)\n"
     "  --reserved-mem SIZE  memory a worker needs for itself (default 100MB)\n"
     "  --work-dir DIR       folder for intermediate arrays (default: system temp)\n"
-    "  --executor NAME      single-threaded (default), threads or threads:N\n"
+    "  --executor NAME      single-threaded (default), threads[:N] or processes[:N]\n"
+    "                       (N workers, default the number of cores), processes:N:hard-limit\n"
+    "                       (a task over allowed-mem fails instead of running on)\n"
     "  --overwrite          replace OUT if it is already a Zarr array or group\n"
     "  --explain            print the plan (operations, tasks, memory) before running;\n"
     "                       with neither -o nor --print, only print it\n"
@@ -161,15 +163,19 @@ const char* const kEvalUsage =
     "                       fusion limits per task (defaults 4 and 10)\n"
     "  --progress           show progress per operation on stderr\n"
     "  --history DIR        write plan.csv, events.csv and stats.csv of the run into DIR\n"
+    "  --timeline FILE.svg  draw the run's tasks over time, one band per operation\n"
+    "  --resume             continue the same computation (same EXPR, inputs, options,\n"
+    "                       work dir) after a failure or a kill: completed operations\n"
+    "                       and finished tasks are not run again\n"
     "  --print              print the result as numpy prints arrays (instead of the line\n"
     "                       describing OUT); the result must fit in allowed-mem\n";
 
 int run_eval(const std::vector<std::string>& args) {
   Arguments parsed(args,
                    {{"--output", "--chunks", "--compressor", "--allowed-mem", "--reserved-mem", "--work-dir",
-                     "--executor", "--history", "--plan", "--max-total-source-arrays", "--max-total-num-input-blocks",
-                     "--zarr-format", "--shards"},
-                    {"--explain", "--stats", "--print", "--overwrite", "--progress", "--no-optimize"},
+                     "--executor", "--history", "--timeline", "--plan", "--max-total-source-arrays",
+                     "--max-total-num-input-blocks", "--zarr-format", "--shards"},
+                    {"--explain", "--stats", "--print", "--overwrite", "--progress", "--resume", "--no-optimize"},
                     {{"-o", "--output"}}});
   if (parsed.positional().empty()) throw InvalidArgumentError("eval needs an expression EXPR");
   const std::optional<std::string> output = parsed.option("--output");
@@ -196,6 +202,14 @@ int run_eval(const std::vector<std::string>& args) {
   }
   if (auto n = parsed.option("--max-total-num-input-blocks")) {
     compute_options.plan.max_total_num_input_blocks = parse_count(*n, "--max-total-num-input-blocks");
+  }
+  if (auto timeline = parsed.option("--timeline")) compute_options.callbacks.push_back(make_timeline(*timeline));
+  // Values inside the expression (the 2 in x * 2) are invisible in the plan:
+  // the expression and what shapes the result name the computation too.
+  compute_options.resume = parsed.flag("--resume");
+  for (const std::string& p : parsed.positional()) compute_options.resume_key += p + '\n';
+  for (const char* option : {"--chunks", "--zarr-format", "--shards"}) {
+    compute_options.resume_key += parsed.option(option).value_or("") + '\n';
   }
   if (auto executor = parsed.option("--executor")) {
     make_executor(*executor);  // an unknown name is an error before anything runs

@@ -28,6 +28,11 @@ struct MemoryCounter {
 MemoryCounter thread_memory() noexcept;
 /// Starts a new peak measurement: peak := current.
 void reset_thread_peak() noexcept;
+/// A hard limit on the calling thread's counted bytes: from now on,
+/// counted_allocate throws MemoryBudgetError (naming the sizes) when the
+/// thread would hold more than `bytes` above what it holds now. A negative
+/// value removes the limit. Used by the processes executor's workers.
+void set_thread_memory_limit(std::int64_t bytes) noexcept;
 
 /// Measures the peak counted bytes of the calling thread during its lifetime,
 /// above what the thread held when it started. Nests.

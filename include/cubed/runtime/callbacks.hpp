@@ -19,6 +19,8 @@ struct OperationEvent {
   std::string array_name;      ///< the array it writes
   std::int64_t num_tasks = 0;
   std::int64_t projected_mem = 0;
+  /// Tasks a resumed computation finished before (not run again).
+  std::int64_t resumed_tasks = 0;
 };
 
 struct TaskEndEvent {
@@ -27,6 +29,7 @@ struct TaskEndEvent {
   std::string array_name;
   Shape task;                       ///< task coordinates (chunk or region)
   int attempts = 1;                 ///< 1 unless retried
+  bool backup = false;              ///< run as a backup copy of a straggler
   /// Seconds since the computation started.
   double created = 0, started = 0, ended = 0, received = 0;
   std::int64_t measured_peak_mem = 0;  ///< reserved_mem not included
@@ -53,5 +56,8 @@ CallbackPtr make_progress_bar();
 /// tasks, projected and peak measured memory, utilisation = measured /
 /// projected, time).
 CallbackPtr make_history(const std::string& folder);
+/// Writes an SVG timeline of the computation's tasks to `svg_path` when it
+/// ends: one band per operation, one bar (rect) per task over time.
+CallbackPtr make_timeline(const std::string& svg_path);
 
 }  // namespace cubed

@@ -27,6 +27,22 @@ struct ComputeOptions {
   std::vector<CallbackPtr> callbacks;
   /// Optimisation (fusion) of the plan; `plan.optimize = false` turns it off.
   PlanOptions plan;
+  /// Runs of a task after a transient failure (3 attempts by default).
+  int retries = 2;
+  /// Backup copies of stragglers on the threads and processes executors.
+  bool use_backups = true;
+  /// At most this many tasks started as one batch (0: no batches).
+  std::int64_t batch_size = 0;
+  /// Run operations that do not depend on each other at the same time.
+  bool compute_arrays_in_parallel = false;
+  /// Continue the previous attempt of this same computation (see
+  /// resume.hpp): operations it completed are skipped, and so are the tasks
+  /// it finished in the others. Without it, leftovers are erased first.
+  bool resume = false;
+  /// Mixed into the plan fingerprint that names the computation's folder:
+  /// whatever tells apart computations whose plans look alike (values
+  /// captured by chunk functions). See plan_fingerprint.
+  std::string resume_key;
 };
 
 /// What a computation did, for --stats and tests.
@@ -78,6 +94,12 @@ Plan::Output store_output(const Array& array, const std::string& path, const Sto
 void store(const std::vector<Array>& arrays, const std::vector<std::string>& paths,
            const StoreOptions& store_options = {}, const ComputeOptions& options = {},
            ComputeReport* report = nullptr);
+
+/// The folder of a computation under its work_dir, named from its plan's
+/// fingerprint: "<work_dir>/cubed-<32 hex digits>". Kept after a failure so
+/// that a run with `resume` can continue; removed after success unless
+/// keep_intermediates.
+std::string computation_folder(const Plan& plan, const ComputeOptions& options);
 
 /// Runs a built plan (the general form of the functions above) and returns
 /// the in-memory results of outputs without a target (empty buffers for the
