@@ -3,7 +3,7 @@
 # Cubed with --cubed-src DIR or CUBED_SRC) on the same Zarr data, in one run.
 #   bash bench/run.sh [--quick|--full] [--cubed-src DIR] [--repeats N] [--only W,...] [--no-cold]
 # Data: bench/data or $CUBED_BENCH_DATA (reused when it matches). Writes
-# BENCHMARKS.md and bench/benchmarks.svg.
+# BENCHMARKS.md and bench/benchmarks.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

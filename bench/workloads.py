@@ -36,6 +36,10 @@ def _check(cond, msg):
         raise WrongResult(msg)
 
 
+def _stored(path):
+    return sum(e.stat().st_size for e in os.scandir(path) if e.is_file())
+
+
 def _rows_in_blocks(n, block):
     for r0 in range(0, n, block):
         yield r0, min(n, r0 + block)
@@ -114,6 +118,7 @@ def build(mode, root):
 
     cases.append(dict(
         id="rechunk {}x{}x{}".format(*rs), workload="rechunk", nbytes=int(np.prod(rs)) * 4,
+        stored_bytes=_stored(x),
         allowed_mem=s["rechunk_mem"], reserved_mem=s["rechunk_reserved"],
         cpp=dict(expr="x", inputs=dict(x=x), chunks=to, explain=True),
         py=dict(x=x, chunks=to), verify=rechunk_verify, numpy=True))
