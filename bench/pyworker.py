@@ -1,0 +1,147 @@
+"""The Python side of a measured run: one workload with one Python peer (dask,
+numpy, cubed) or the ceilings, in its own process so that its RSS and I/O are
+its own. Prints one JSON line: {"compute_s": ...} plus peer-specific figures.
+
+usage: pyworker.py PEER WORKLOAD JSON_ARGS
+"""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import zarr
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import datagen  # noqa: E402
+
+
+def _out_comp(args):
+    return datagen.compressor(args.get("compressor", "blosc-lz4"))
+
+
+# ---- dask: threaded scheduler, 2 workers, same Zarr in and out ----
+def run_dask(workload, a):
+    import dask
+    import dask.array as da
+    dask.config.set(scheduler="threads", num_workers=2)
+    t0 = time.perf_counter()
+    if workload == "quad":
+        u, v = da.from_zarr(a["u"]), da.from_zarr(a["v"])
+        r = da.stack([(u * u).mean(axis=0), (v * v).mean(axis=0), (u * v).mean(axis=0)])
+    elif workload == "elementwise":
+        r = da.from_zarr(a["a"]) + np.float32(1)
+    elif workload == "rechunk":
+        r = da.from_zarr(a["x"]).rechunk(tuple(a["chunks"]))
+    elif workload == "matmul":
+        r = da.from_zarr(a["a"]) @ da.from_zarr(a["b"])
+    elif workload == "overhead":
+        r = da.arange(a["n"], chunks=a["chunk"]) + 1
+    else:
+        raise SystemExit(f"unknown workload {workload}")
+    da.to_zarr(r, a["out"], overwrite=True, compressor=_out_comp(a))
+    return {"compute_s": time.perf_counter() - t0}
+
+
+# ---- numpy: everything in memory (loading is not timed), result saved as .npy ----
+def run_numpy(workload, a):
+    if workload == "quad":
+        u, v = zarr.open(a["u"], "r")[:], zarr.open(a["v"], "r")[:]
+        t0 = time.perf_counter()
+        r = np.stack([(u * u).mean(axis=0), (v * v).mean(axis=0), (u * v).mean(axis=0)])
+    elif workload == "elementwise":
+        x = zarr.open(a["a"], "r")[:]
+        t0 = time.perf_counter()
+        r = x + np.float32(1)
+    elif workload == "rechunk":  # in memory a rechunk is a copy
+        x = zarr.open(a["x"], "r")[:]
+        t0 = time.perf_counter()
+        r = x.copy()
+    elif workload == "matmul":
+        x, y = zarr.open(a["a"], "r")[:], zarr.open(a["b"], "r")[:]
+        t0 = time.perf_counter()
+        r = x @ y
+    else:
+        raise SystemExit(f"numpy has no {workload}")
+    dt = time.perf_counter() - t0
+    np.save(a["out"], r)
+    return {"compute_s": dt}
+
+
+# ---- the Python Cubed, from the source tree on PYTHONPATH ----
+def run_cubed(workload, a):
+    import cubed
+    import cubed.array_api as xp
+    spec = cubed.Spec(work_dir=a["work_dir"], allowed_mem=a["allowed_mem"])
+    t0 = time.perf_counter()
+    if workload == "quad":
+        u = cubed.from_zarr(a["u"], spec=spec)
+        v = cubed.from_zarr(a["v"], spec=spec)
+        r = xp.stack([xp.mean(u * u, axis=0), xp.mean(v * v, axis=0), xp.mean(u * v, axis=0)])
+    elif workload == "elementwise":
+        r = cubed.from_zarr(a["a"], spec=spec) + 1
+    elif workload == "rechunk":
+        r = cubed.from_zarr(a["x"], spec=spec).rechunk(tuple(a["chunks"]))
+    elif workload == "matmul":
+        r = xp.matmul(cubed.from_zarr(a["a"], spec=spec), cubed.from_zarr(a["b"], spec=spec))
+    elif workload == "overhead":
+        r = xp.arange(a["n"], chunks=a["chunk"], spec=spec) + 1
+    else:
+        raise SystemExit(f"unknown workload {workload}")
+    cubed.to_zarr(r, a["out"])
+    return {"compute_s": time.perf_counter() - t0}
+
+
+# ---- ceilings: memory copy, blosc-lz4 codec speed, file write/read ----
+def _best(fn, repeats):
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def run_ceilings(_, a):
+    import numcodecs
+    import numcodecs.blosc
+    nbytes = a["copy_bytes"]
+    src = np.ones(nbytes // 8)
+    dst = np.zeros_like(src)  # both touched: measures reused pages, as a pool would
+    t_copy = _best(lambda: np.copyto(dst, src), a["repeats"])
+    numcodecs.blosc.set_nthreads(1)  # per core, as one task encodes one chunk
+    chunk = datagen.pattern(0, a["codec_bytes"] // 4, np.float32)
+    codec = numcodecs.Blosc(cname="lz4", clevel=5, shuffle=numcodecs.Blosc.SHUFFLE)
+    enc = codec.encode(chunk)
+    t_enc = _best(lambda: codec.encode(chunk), a["repeats"])
+    out = np.empty_like(chunk)
+    t_dec = _best(lambda: codec.decode(enc, out=out), a["repeats"])
+    path = os.path.join(a["scratch"], "ceiling.bin")
+    buf = src.tobytes()
+
+    def write():
+        with open(path + ".tmp", "wb") as f:
+            f.write(buf)
+        os.replace(path + ".tmp", path)
+
+    def read():
+        with open(path, "rb") as f:
+            f.readinto(dst)
+    t_w = _best(write, a["repeats"])
+    t_r = _best(read, a["repeats"])
+    os.remove(path)
+    gb = 1e9
+    return {"compute_s": t_copy,
+            "copy_GBps": 2 * nbytes / t_copy / gb,  # STREAM counts read + write
+            "lz4_encode_GBps": chunk.nbytes / t_enc / gb,
+            "lz4_decode_GBps": chunk.nbytes / t_dec / gb,
+            "lz4_ratio": chunk.nbytes / len(enc),
+            "file_write_GBps": nbytes / t_w / gb,
+            "file_read_GBps": nbytes / t_r / gb}
+
+
+PEERS = {"dask": run_dask, "numpy": run_numpy, "cubed": run_cubed, "ceilings": run_ceilings}
+
+if __name__ == "__main__":
+    peer, workload, args = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    print(json.dumps(PEERS[peer](workload, args)), flush=True)

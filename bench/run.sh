@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The benchmark suite of issue 10: cubed-cpp against Dask, numpy (and the Python
+# Cubed with --cubed-src DIR or CUBED_SRC) on the same Zarr data, in one run.
+#   bash bench/run.sh [--quick|--full] [--cubed-src DIR] [--repeats N] [--only W,...] [--no-cold]
+# Data: bench/data or $CUBED_BENCH_DATA (reused when it matches). Writes
+# BENCHMARKS.md and bench/benchmarks.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Python peers: Debian packages only, used through /usr/bin/python3.
+PY_PACKAGES=(python3-numpy python3-zarr python3-numcodecs python3-dask python3-matplotlib)
+missing=()
+for p in "${PY_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# cubed-cpp, Release.
+if [ ! -x build/tools/cli/cubed ]; then
+  [ -f build/CMakeCache.txt ] || cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+fi
+if ! grep -q 'CMAKE_BUILD_TYPE:STRING=Release' build/CMakeCache.txt; then
+  echo "bench: build/ is not a Release build; the figures would mean nothing" >&2
+  exit 1
+fi
+cmake --build build --target cubed_cli -j "$(nproc)" >/dev/null
+
+exec /usr/bin/python3 bench/suite.py --command "bash bench/run.sh $*" "$@"
