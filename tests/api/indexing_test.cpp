@@ -8,7 +8,7 @@
 #include <functional>
 #include <memory>
 
-#include "api/numpy_oracle.hpp"
+#include "api/numpy_suite.hpp"
 #include "cubed/api/creation.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/plan/plan.hpp"
@@ -24,7 +24,9 @@ namespace fs = std::filesystem;
 // each: NDBuffer() is a 0-d float64) that the memory model does not count;
 // only chunks of a few bytes notice.
 constexpr std::int64_t kWriteSlack = 24;
-using testing::NumpyOracle;
+using testing::chunk_variant;
+using testing::kChunkVariants;
+using testing::NumpySuite;
 using testing::test_data;
 
 using Fn = std::function<Array(const Array&)>;
@@ -41,6 +43,12 @@ struct Case {
   std::vector<NDBuffer> extra = {};
 };
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name << ": " << c.expr; }
+// The arrays numpy sees (NumpySuite): the input, then the extra ones.
+std::vector<NDBuffer> numpy_inputs(const Case& c) {
+  std::vector<NDBuffer> inputs{c.input};
+  inputs.insert(inputs.end(), c.extra.begin(), c.extra.end());
+  return inputs;
+}
 
 Fn idx(Items items) {
   return [items](const Array& x) { return index(x, items); };
@@ -135,45 +143,14 @@ std::vector<Case> cases() {
   };
 }
 
-class IndexingVsNumpy : public ::testing::TestWithParam<Case> {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("cubed-index-" + std::to_string(::getpid())));
-    oracle_ = new NumpyOracle(*dir_ / "numpy");
-    for (const Case& c : cases()) {
-      std::vector<NDBuffer> inputs{c.input};
-      inputs.insert(inputs.end(), c.extra.begin(), c.extra.end());
-      ids_[c.name] = oracle_->add(c.expr, inputs);
-    }
-    oracle_->run();
-  }
-  static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
-    delete oracle_;
-    delete dir_;
-  }
-  static fs::path* dir_;
-  static NumpyOracle* oracle_;
-  static std::map<std::string, int> ids_;
-};
-fs::path* IndexingVsNumpy::dir_ = nullptr;
-NumpyOracle* IndexingVsNumpy::oracle_ = nullptr;
-std::map<std::string, int> IndexingVsNumpy::ids_;
+class IndexingVsNumpy : public NumpySuite<Case, cases> {};
 
 TEST_P(IndexingVsNumpy, SameAsNumpyWithEveryChunking) {
   const Case& c = GetParam();
-  const NDBuffer expected = oracle_->results(ids_.at(c.name)).at(0);
-  SpecOptions options;
-  options.work_dir = (*dir_ / "work").string();
-  options.allowed_mem = 10'000'000;
-  options.reserved_mem = 1'000'000;
-  auto spec = std::make_shared<const Spec>(options);
-  for (int variant = 0; variant < 3; ++variant) {
-    Shape chunks = c.chunks;
-    for (std::size_t d = 0; d < chunks.size(); ++d) {
-      if (variant == 1) chunks[d] = 1;
-      if (variant == 2) chunks[d] = c.input.shape()[d];
-    }
+  const NDBuffer expected = numpy_results(c).at(0);
+  const SpecPtr spec = suite_spec();
+  for (int variant = 0; variant < kChunkVariants; ++variant) {
+    const Shape chunks = chunk_variant(c.chunks, c.input.shape(), variant);
     const Array out = c.fn(from_array(c.input, chunks, spec));
     ComputeReport report;
     const NDBuffer result = compute(out, {}, &report);

@@ -13,7 +13,7 @@
 #include <functional>
 #include <map>
 
-#include "api/numpy_oracle.hpp"
+#include "api/numpy_suite.hpp"
 #include "cubed/api/creation.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/plan/plan.hpp"
@@ -24,7 +24,9 @@ namespace cubed {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::NumpyOracle;
+using testing::chunk_variant;
+using testing::kChunkVariants;
+using testing::NumpySuite;
 using testing::test_data;
 
 // See manipulation_test.cpp: write_chunk's three placeholder NDBuffers.
@@ -117,45 +119,18 @@ void expect_close(const NDBuffer& got, const NDBuffer& want, const std::string& 
   }
 }
 
-class LinalgVsNumpy : public ::testing::TestWithParam<Case> {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("cubed-linalg-" + std::to_string(::getpid())));
-    oracle_ = new NumpyOracle(*dir_ / "numpy");
-    for (const Case& c : cases()) ids_[c.name] = oracle_->add(c.expr, c.inputs);
-    oracle_->run();
-  }
-  static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
-    delete oracle_;
-    delete dir_;
-  }
-  static fs::path* dir_;
-  static NumpyOracle* oracle_;
-  static std::map<std::string, int> ids_;
-};
-fs::path* LinalgVsNumpy::dir_ = nullptr;
-NumpyOracle* LinalgVsNumpy::oracle_ = nullptr;
-std::map<std::string, int> LinalgVsNumpy::ids_;
+class LinalgVsNumpy : public NumpySuite<Case, cases> {};
 
 TEST_P(LinalgVsNumpy, SameAsNumpyWithEveryChunkingAndSplit) {
   const Case& c = GetParam();
-  const NDBuffer expected = oracle_->results(ids_.at(c.name)).at(0);
-  SpecOptions options;
-  options.work_dir = (*dir_ / "work").string();
-  options.allowed_mem = 10'000'000;
-  options.reserved_mem = 1'000'000;
-  auto spec = std::make_shared<const Spec>(options);
-  for (int variant = 0; variant < 3; ++variant) {
+  const NDBuffer expected = numpy_results(c).at(0);
+  const SpecPtr spec = suite_spec();
+  for (int variant = 0; variant < kChunkVariants; ++variant) {
     for (int split : {2, 8}) {
       const std::string label = "variant " + std::to_string(variant) + " split_every " + std::to_string(split);
       std::vector<Array> inputs;
       for (std::size_t i = 0; i < c.inputs.size(); ++i) {
-        Shape chunks = c.chunks[i];
-        for (std::size_t d = 0; d < chunks.size(); ++d) {
-          if (variant == 1) chunks[d] = 1;
-          if (variant == 2) chunks[d] = std::max<std::int64_t>(c.inputs[i].shape()[d], 1);
-        }
+        const Shape chunks = chunk_variant(c.chunks[i], c.inputs[i].shape(), variant);
         inputs.push_back(from_array(c.inputs[i], chunks, spec));
       }
       const Array y = c.fn(inputs, LinalgOptions{.split_every = split});

@@ -7,7 +7,7 @@
 #include <functional>
 #include <memory>
 
-#include "api/numpy_oracle.hpp"
+#include "api/numpy_suite.hpp"
 #include "cubed/api/creation.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/core/size.hpp"
@@ -24,7 +24,9 @@ namespace fs = std::filesystem;
 // each: NDBuffer() is a 0-d float64) that the memory model does not count;
 // only chunks of a few bytes notice.
 constexpr std::int64_t kWriteSlack = 24;
-using testing::NumpyOracle;
+using testing::chunk_variant;
+using testing::kChunkVariants;
+using testing::NumpySuite;
 using testing::test_data;
 
 using Fn = std::function<std::vector<Array>(const std::vector<Array>&)>;
@@ -166,43 +168,16 @@ std::vector<Case> cases() {
   };
 }
 
-class ManipulationVsNumpy : public ::testing::TestWithParam<Case> {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("cubed-manip-" + std::to_string(::getpid())));
-    oracle_ = new NumpyOracle(*dir_ / "numpy");
-    for (const Case& c : cases()) ids_[c.name] = oracle_->add(c.expr, c.inputs);
-    oracle_->run();
-  }
-  static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
-    delete oracle_;
-    delete dir_;
-  }
-  static fs::path* dir_;
-  static NumpyOracle* oracle_;
-  static std::map<std::string, int> ids_;
-};
-fs::path* ManipulationVsNumpy::dir_ = nullptr;
-NumpyOracle* ManipulationVsNumpy::oracle_ = nullptr;
-std::map<std::string, int> ManipulationVsNumpy::ids_;
+class ManipulationVsNumpy : public NumpySuite<Case, cases> {};
 
 TEST_P(ManipulationVsNumpy, SameAsNumpyWithEveryChunking) {
   const Case& c = GetParam();
-  const std::vector<NDBuffer> expected = oracle_->results(ids_.at(c.name));
-  SpecOptions options;
-  options.work_dir = (*dir_ / "work").string();
-  options.allowed_mem = 10'000'000;
-  options.reserved_mem = 1'000'000;
-  auto spec = std::make_shared<const Spec>(options);
-  for (int variant = 0; variant < 3; ++variant) {
+  const std::vector<NDBuffer> expected = numpy_results(c);
+  const SpecPtr spec = suite_spec();
+  for (int variant = 0; variant < kChunkVariants; ++variant) {
     std::vector<Array> inputs;
     for (std::size_t i = 0; i < c.inputs.size(); ++i) {
-      Shape chunks = c.chunks[i];
-      for (std::size_t d = 0; d < chunks.size(); ++d) {
-        if (variant == 1) chunks[d] = 1;
-        if (variant == 2) chunks[d] = std::max<std::int64_t>(c.inputs[i].shape()[d], 1);
-      }
+      const Shape chunks = chunk_variant(c.chunks[i], c.inputs[i].shape(), variant);
       inputs.push_back(from_array(c.inputs[i], chunks, spec));
     }
     const std::vector<Array> outputs = c.fn(inputs);
