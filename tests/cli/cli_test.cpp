@@ -26,6 +26,7 @@
 #include "cubed/storage/codecs/codec.hpp"
 #include "cubed/storage/zarr/metadata.hpp"
 #include "cubed/storage/zarr/zarr_array.hpp"
+#include "test_util.hpp"
 
 namespace cubed {
 namespace {
@@ -41,85 +42,13 @@ using storage::ZarrArray;
 /// Exit status of a command stopped by `timeout`.
 constexpr int kTimedOut = 124;
 
-struct RunResult {
-  int status = -1;  ///< exit status; 128 + N when killed by signal N
-  std::string out;
-  std::string err;
-  std::string command;
-};
+using testing::read_text;
+using testing::RunResult;
+using testing::TempDir;
+using testing::write_text;
 
-std::string quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-/// A fresh folder under the system temp folder, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("cubed-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-/// Runs the real binary with a time limit, stdin from /dev/null, stdout and
-/// stderr captured in files of a scratch folder of this process.
-RunResult run_cli(const std::vector<std::string>& args) {
-  static const TempDir scratch;
-  static std::atomic<int> counter{0};
-  const int n = counter++;
-  const fs::path out = scratch.path() / fmt::format("stdout.{}", n);
-  const fs::path err = scratch.path() / fmt::format("stderr.{}", n);
-  std::string command = fmt::format("timeout -k 5 60 {}", quote(CUBED_CLI_PATH));
-  for (const std::string& a : args) command += fmt::format(" {}", quote(a));
-  RunResult r;
-  r.command = command;
-  command += fmt::format(" </dev/null >{} 2>{}", quote(out.string()), quote(err.string()));
-  const int raw = std::system(command.c_str());
-  if (raw != -1 && WIFEXITED(raw)) {
-    r.status = WEXITSTATUS(raw);
-  } else if (raw != -1 && WIFSIGNALED(raw)) {
-    r.status = 128 + WTERMSIG(raw);
-  }
-  r.out = read_text(out);
-  r.err = read_text(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
+/// Runs the real binary with a time limit.
+RunResult run_cli(const std::vector<std::string>& args) { return testing::run_program(CUBED_CLI_PATH, args, 60); }
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cubed/core/ndbuffer.hpp"
+#include "test_util.hpp"
 #include "cubed/storage/codecs/codec.hpp"
 #include "cubed/storage/zarr/metadata.hpp"
 #include "cubed/storage/zarr/zarr_array.hpp"
@@ -36,73 +37,10 @@ constexpr const char* kPython = "/usr/bin/python3";
 
 // ---- running commands -----------------------------------------------------------------
 
-std::string quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("cubed-eval-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-struct RunResult {
-  int status = -1;
-  std::string out;
-  std::string err;
-  std::string command;
-};
-
-/// Runs a program with a time limit, capturing stdout and stderr.
-RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
-  static const TempDir scratch;
-  static std::atomic<int> counter{0};
-  const int n = counter++;
-  const std::string out = scratch / fmt::format("stdout.{}", n);
-  const std::string err = scratch / fmt::format("stderr.{}", n);
-  std::string command = fmt::format("timeout -k 5 120 {}", quote(program));
-  for (const std::string& a : args) command += fmt::format(" {}", quote(a));
-  RunResult r;
-  r.command = command;
-  const int raw = std::system(fmt::format("{} </dev/null >{} 2>{}", command, quote(out), quote(err)).c_str());
-  if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
-  if (raw != -1 && WIFSIGNALED(raw)) r.status = 128 + WTERMSIG(raw);
-  r.out = read_text(out);
-  r.err = read_text(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
+using testing::read_text;
+using testing::run_program;
+using testing::RunResult;
+using testing::shell_quote;
 
 RunResult eval(std::vector<std::string> args) {
   args.insert(args.begin(), "eval");
@@ -176,7 +114,7 @@ class EvalCommand : public ::testing::Test {
     return eval(args);
   }
 
-  TempDir dir_;
+  testing::TempDir dir_{"cubed-eval-test"};
   NDBuffer a_, b_;
 };
 
@@ -470,7 +408,7 @@ TEST(EvalHelp, UsageListsTheOptions) {
 TEST(EvalNumpy, ResultsAndReprMatchNumpy) {
   ASSERT_EQ(std::system((std::string(kPython) + " -c 'import numpy, zarr' 2>/dev/null").c_str()), 0)
       << kPython << " cannot import numpy and zarr (install python3-numpy and python3-zarr)";
-  TempDir dir;
+  testing::TempDir dir("cubed-eval-test");
   // Inputs with uneven chunks, negative values and mixed dtypes; j has no zeros.
   const std::vector<std::pair<std::string, std::pair<NDBuffer, Shape>>> arrays = {
       {"a", {make(DType::kFloat64, {4, 5}, [](std::int64_t i) { return static_cast<double>(i) * 0.75 - 6.5; }), {3, 2}}},

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cubed/storage/zarr/zarr_array.hpp"
+#include "test_util.hpp"
 
 namespace cubed {
 namespace {
@@ -27,71 +28,16 @@ using Json = nlohmann::json;
 constexpr const char* kPython = "/usr/bin/python3";
 const std::string kFixtures = std::string(CUBED_SOURCE_DIR) + "/tests/data/zarr-v3/";
 
-std::string quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
+using testing::read_text;
+// A Python string literal (JSON's syntax is Python's for strings).
+std::string py_str(const std::string& text) { return Json(text).dump(); }
+using testing::RunResult;
+using testing::TempDir;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("cubed-v3-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-struct RunResult {
-  int status = -1;
-  std::string out;
-  std::string err;
-  std::string command;
-};
-
-RunResult run(const std::string& program, const std::vector<std::string>& args, const TempDir& dir) {
-  static std::atomic<int> counter{0};
-  const int n = counter++;
-  const std::string out = dir / fmt::format("stdout.{}", n);
-  const std::string err = dir / fmt::format("stderr.{}", n);
-  std::string command = fmt::format("timeout -k 5 120 {}", quote(program));
-  for (const std::string& a : args) command += fmt::format(" {}", quote(a));
-  RunResult r;
-  r.command = command;
-  const int raw = std::system(fmt::format("{} </dev/null >{} 2>{}", command, quote(out), quote(err)).c_str());
-  if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
-  r.out = read_text(out);
-  r.err = read_text(err);
-  return r;
-}
-
-RunResult cubed(const std::vector<std::string>& args, const TempDir& dir) { return run(CUBED_CLI_PATH, args, dir); }
+RunResult cubed(const std::vector<std::string>& args, const TempDir&) { return testing::run_program(CUBED_CLI_PATH, args); }
 
 // Runs Python code with zarr-python 2; prints OK when its checks pass.
-RunResult python(const std::string& code, const TempDir& dir) { return run(kPython, {"-c", code}, dir); }
+RunResult python(const std::string& code, const TempDir&) { return testing::run_program(kPython, {"-c", code}); }
 
 void expect_ok(const RunResult& r) {
   EXPECT_EQ(r.status, 0) << r.command << "\n" << r.out << r.err;
@@ -119,7 +65,7 @@ x[8:, :6] = np.nan
 z[:8, :] = x[:8, :]
 z[8:, 6:] = x[8:, 6:]
 )",
-                                 quote(src())),
+                                 py_str(src())),
                      dir_));
   }
   std::string src() const { return dir_ / "src.zarr"; }
@@ -135,11 +81,11 @@ assert y.dtype == want.dtype, (y.dtype, want.dtype)
 assert np.array_equal(y, want, equal_nan=True), (y, want)
 print('OK')
 )",
-                                         quote(src()), quote(v2), transform),
+                                         py_str(src()), py_str(v2), transform),
                              dir_);
     EXPECT_EQ(r.out, "OK\n") << r.err;
   }
-  TempDir dir_;
+  TempDir dir_{"cubed-v3-cli-test"};
 };
 
 TEST_F(ZarrV3Cli, CopyV2ToShardedV3AndBack) {
@@ -204,7 +150,7 @@ assert t.dtype == np.float32 and np.array_equal(t[:], np.arange(100).reshape(10,
 assert t.attrs['key'] == 'value'
 print('OK')
 )",
-                                   quote(path("f.zarr")), quote(path("t.zarr"))),
+                                   py_str(path("f.zarr")), py_str(path("t.zarr"))),
                        dir_);
   EXPECT_EQ(r.out, "OK\n") << r.err;
 }

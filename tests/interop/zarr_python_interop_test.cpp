@@ -39,6 +39,7 @@
 #include "cubed/storage/store.hpp"
 #include "cubed/storage/zarr/metadata.hpp"
 #include "cubed/storage/zarr/zarr_array.hpp"
+#include "test_util.hpp"
 
 namespace cubed::storage {
 namespace {
@@ -52,17 +53,7 @@ constexpr const char* kPython = "/usr/bin/python3";
 
 // ---- running commands ---------------------------------------------------------
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
+using testing::shell_quote;
 
 struct CommandResult {
   int status = -1;  ///< exit status, or -1 when the command did not exit normally
@@ -88,29 +79,7 @@ std::string script(const char* name) { return (fs::path(CUBED_SOURCE_DIR) / "tes
 
 std::string cli() { return CUBED_CLI_PATH; }
 
-// A fresh folder under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    for (int attempt = 0;; ++attempt) {
-      path_ = fs::temp_directory_path() /
-              fmt::format("cubed-interop-{}-{:08x}", static_cast<long>(::getpid()), random());
-      if (fs::create_directory(path_)) break;
-      if (attempt > 100) throw std::runtime_error("cannot make a temp dir under " + fs::temp_directory_path().string());
-    }
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 std::vector<std::uint8_t> read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -213,10 +182,10 @@ class ZarrPythonInterop : public ::testing::Test {
   static const std::string& python_arrays_written() {
     if (!python().empty() || written_) return problem_;
     written_ = true;
-    dir_ = new TempDir();
+    dir_ = new TempDir("cubed-interop");
     const auto start = std::chrono::steady_clock::now();
-    CommandResult r = run(fmt::format("{} {} {}", kPython, quote(script("zarr_python_write.py")),
-                                      quote(python_dir().string())));
+    CommandResult r = run(fmt::format("{} {} {}", kPython, shell_quote(script("zarr_python_write.py")),
+                                      shell_quote(python_dir().string())));
     if (r.status != 0) {
       problem_ = fmt::format("zarr_python_write.py failed with exit {}:\n{}", r.status, r.output);
       return problem_;
@@ -679,8 +648,8 @@ TEST_F(ZarrPythonInterop, ZarrPythonReadsCubedArrays) {
     std::ofstream out(manifest);
     out << Json{{"producer", "cubed-cpp"}, {"arrays", entries}}.dump(1);
   }
-  CommandResult r = run(fmt::format("{} {} {} {}", kPython, quote(script("zarr_python_check.py")),
-                                    quote(dir.path().string()), quote(manifest)));
+  CommandResult r = run(fmt::format("{} {} {} {}", kPython, shell_quote(script("zarr_python_check.py")),
+                                    shell_quote(dir.path().string()), shell_quote(manifest)));
   EXPECT_EQ(r.status, 0) << "zarr_python_check.py rejects arrays written by cubed-cpp:\n" << r.output;
   std::printf("%zu arrays written by cubed-cpp; zarr_python_check.py says:\n%s", entries.size(), r.output.c_str());
 }
@@ -698,7 +667,7 @@ TEST_F(ZarrPythonInterop, CliInfoAndCopyAgreeWithZarrPython) {
     const std::string name = e["name"];
     SCOPED_TRACE(name);
     const std::string path = (python_dir() / e["path"].get<std::string>()).string();
-    CommandResult r = run(fmt::format("{} info --json {}", quote(cli()), quote(path)));
+    CommandResult r = run(fmt::format("{} info --json {}", shell_quote(cli()), shell_quote(path)));
     EXPECT_EQ(r.status, 0) << r.output;
     Json info;
     try {
@@ -742,7 +711,7 @@ TEST_F(ZarrPythonInterop, CliInfoAndCopyAgreeWithZarrPython) {
     if (!pick) continue;
     const std::string source = (python_dir() / e["path"].get<std::string>()).string();
     const std::string target = (dir.path() / "copies" / name).string();
-    CommandResult r = run(fmt::format("{} copy {} {} --compressor zstd:3", quote(cli()), quote(source), quote(target)));
+    CommandResult r = run(fmt::format("{} copy {} {} --compressor zstd:3", shell_quote(cli()), shell_quote(source), shell_quote(target)));
     EXPECT_EQ(r.status, 0) << "cubed copy " << name << ":\n" << r.output;
     if (r.status != 0) continue;
     Json copy = e;
@@ -761,8 +730,8 @@ TEST_F(ZarrPythonInterop, CliInfoAndCopyAgreeWithZarrPython) {
     std::ofstream out(manifest);
     out << Json{{"producer", "cubed copy"}, {"arrays", entries}}.dump(1);
   }
-  CommandResult r = run(fmt::format("{} {} {} {}", kPython, quote(script("zarr_python_check.py")),
-                                    quote(dir.path().string()), quote(manifest)));
+  CommandResult r = run(fmt::format("{} {} {} {}", kPython, shell_quote(script("zarr_python_check.py")),
+                                    shell_quote(dir.path().string()), shell_quote(manifest)));
   EXPECT_EQ(r.status, 0) << "zarr_python_check.py rejects copies made by `cubed copy`:\n" << r.output;
 }
 

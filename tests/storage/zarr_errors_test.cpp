@@ -22,6 +22,7 @@
 #include "cubed/storage/memory_store.hpp"
 #include "cubed/storage/zarr/metadata.hpp"
 #include "cubed/storage/zarr/zarr_array.hpp"
+#include "test_util.hpp"
 
 namespace cubed::storage {
 namespace {
@@ -78,32 +79,8 @@ void expect_error(const Outcome& out, ErrorKind kind, const std::vector<std::str
 
 StorePath memory_path(const std::string& path) { return StorePath{std::make_shared<MemoryStore>(), path}; }
 
-/// A fresh folder under the system temp folder, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("cubed-zarr-errors-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-void write_file(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
+using testing::TempDir;
+using testing::write_text;
 
 // ---- malformed metadata ----------------------------------------------------------
 
@@ -356,7 +333,7 @@ TEST_P(MalformedMetadata, OpenNamesTheFile) {
 TEST_P(MalformedMetadata, OpenOnDiskNamesTheFile) {
   const MetadataCase& row = GetParam();
   TempDir dir;
-  write_file(dir.path() / "arr" / ".zarray", row.text);
+  write_text(dir.path() / "arr" / ".zarray", row.text);
   StorePath where = open_store_path((dir.path() / "arr").string());
   Outcome out = capture([&] { ZarrArray::open(where); });
   expect_error(out, row.kind, {row.fragment, (dir.path() / "arr" / ".zarray").string()}, row.text);
@@ -652,7 +629,7 @@ TEST(DamagedChunkOnDisk, MessageNamesThePath) {
   meta.dimension_separator = '/';
   ZarrArray array = ZarrArray::create(where, meta);
   array.write_all(ramp(DType::kFloat32, {6}));
-  write_file(dir.path() / "a.zarr" / "1", "xx");
+  write_text(dir.path() / "a.zarr" / "1", "xx");
   expect_error(capture([&] { array.read_chunk({1}); }), ErrorKind::kCodec,
                {(dir.path() / "a.zarr" / "1").string(), "zstd"}, "on disk");
   EXPECT_NO_THROW(array.read_chunk({0}));
@@ -825,8 +802,8 @@ TEST(ArrayMisuse, CreateOverAGroupNeedsOverwrite) {
 
 TEST(ArrayMisuse, CreateInANonZarrFolderIsRefused) {
   TempDir dir;
-  write_file(dir.path() / "mine" / "notes.txt", "precious");
-  write_file(dir.path() / "mine" / "sub" / "data.bin", "also precious");
+  write_text(dir.path() / "mine" / "notes.txt", "precious");
+  write_text(dir.path() / "mine" / "sub" / "data.bin", "also precious");
   for (bool overwrite : {false, true}) {
     StorePath where = open_store_path((dir.path() / "mine").string());
     CreateOptions options;
@@ -870,7 +847,7 @@ TEST(ArrayMisuse, OpenAMissingPath) {
 
 TEST(ArrayMisuse, OpenAFolderThatIsNoArray) {
   TempDir dir;
-  write_file(dir.path() / "plain" / "readme.txt", "hello");
+  write_text(dir.path() / "plain" / "readme.txt", "hello");
   const fs::path plain = dir.path() / "plain";
   expect_error(capture([&] { ZarrArray::open(open_store_path(plain.string())); }), ErrorKind::kStorage,
                {"no Zarr array", plain.string()}, "plain folder");
