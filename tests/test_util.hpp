@@ -1,8 +1,10 @@
 #pragma once
-// What tests that run programs or write files share: temporary folders, text
-// files, and running a program with a time limit, its output captured.
+// What tests share: temporary folders, text files, running a program with a
+// time limit (its output captured), and expecting an error with a message.
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -11,6 +13,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "cubed/core/error.hpp"
 
 namespace cubed::testing {
 
@@ -98,6 +102,23 @@ inline RunResult run_program(const std::string& program, const std::vector<std::
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return r;
+}
+
+/// Calls `f` and expects an exception of type E whose message contains
+/// `fragment`.
+template <class E, class F>
+void expect_error(F f, const std::string& fragment) {
+  try {
+    f();
+    ADD_FAILURE() << "no error; expected one containing '" << fragment << "'";
+  } catch (const E& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
+template <class F>
+void expect_invalid(F f, const std::string& fragment) {
+  expect_error<InvalidArgumentError>(f, fragment);
 }
 
 }  // namespace cubed::testing

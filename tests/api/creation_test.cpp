@@ -18,9 +18,12 @@
 #include "cubed/primitives/source.hpp"
 #include "cubed/runtime/callbacks.hpp"
 #include "cubed/runtime/compute.hpp"
+#include "test_util.hpp"
 
 namespace cubed {
 namespace {
+
+using testing::expect_invalid;
 
 namespace fs = std::filesystem;
 using testing::chunk_variant;
@@ -216,16 +219,6 @@ TEST(MeshgridChunks, FollowTheInputsAndStayWithinTheTarget) {
 }
 
 // ---- errors ------------------------------------------------------------------------
-
-template <class F>
-void expect_invalid(F f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one containing '" << fragment << "'";
-  } catch (const InvalidArgumentError& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
 
 TEST(CreationErrors, BadArguments) {
   auto spec = Spec::make((fs::temp_directory_path() / "cubed-creation-errors").string(), "100MB", "1MB");

@@ -12,9 +12,12 @@
 #include "api/numpy_oracle.hpp"
 #include "cubed/api/creation.hpp"
 #include "cubed/core/error.hpp"
+#include "test_util.hpp"
 
 namespace cubed {
 namespace {
+
+using testing::expect_error;
 
 namespace fs = std::filesystem;
 using testing::NumpyOracle;
@@ -180,16 +183,6 @@ TEST(ResultType, NumbersAreWeak) {
   EXPECT_EQ(result_type({DType::kFloat64, Scalar(std::complex<double>(0, 1))}), DType::kComplex128);
   EXPECT_EQ(result_type({Scalar(2.0), DType::kInt8, DType::kUInt8}), DType::kFloat64);
   EXPECT_EQ(result_type({DType::kComplex64, Scalar(1.5), Scalar(3)}), DType::kComplex64);
-}
-
-template <class E, class F>
-void expect_error(F f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one containing '" << fragment << "'";
-  } catch (const E& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
 }
 
 TEST(DataTypeErrors, BadArguments) {

@@ -14,9 +14,12 @@
 #include "cubed/plan/plan.hpp"
 #include "cubed/primitives/source.hpp"
 #include "cubed/runtime/compute.hpp"
+#include "test_util.hpp"
 
 namespace cubed {
 namespace {
+
+using testing::expect_invalid;
 
 namespace fs = std::filesystem;
 
@@ -168,16 +171,6 @@ INSTANTIATE_TEST_SUITE_P(Cases, IndexingVsNumpy, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
 // ---- errors ------------------------------------------------------------
-
-template <class F>
-void expect_invalid(F f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one containing '" << fragment << "'";
-  } catch (const InvalidArgumentError& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
 
 TEST(IndexingErrors, BadIndices) {
   auto spec = Spec::make((fs::temp_directory_path() / "cubed-index-errors").string(), "100MB", "1MB");

@@ -19,9 +19,12 @@
 #include "cubed/plan/plan.hpp"
 #include "cubed/primitives/source.hpp"
 #include "cubed/runtime/compute.hpp"
+#include "test_util.hpp"
 
 namespace cubed {
 namespace {
+
+using testing::expect_error;
 
 namespace fs = std::filesystem;
 using testing::chunk_variant;
@@ -243,16 +246,6 @@ TEST_F(LinalgPlan, BlocksTooLargeAreRefusedBeforeRunning) {
 }
 
 // ---- errors ------------------------------------------------------------
-
-template <class E, class F>
-void expect_error(F f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one containing '" << fragment << "'";
-  } catch (const E& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
 
 TEST(LinalgErrors, ShapesAndDtypesAreChecked) {
   auto spec = Spec::make((fs::temp_directory_path() / "cubed-linalg-errors").string(), "100MB", "1MB");

@@ -14,9 +14,12 @@
 #include "cubed/plan/plan.hpp"
 #include "cubed/primitives/source.hpp"
 #include "cubed/runtime/compute.hpp"
+#include "test_util.hpp"
 
 namespace cubed {
 namespace {
+
+using testing::expect_invalid;
 
 namespace fs = std::filesystem;
 
@@ -208,16 +211,6 @@ class ManipulationErrors : public ::testing::Test {
   SpecPtr spec_ = Spec::make((fs::temp_directory_path() / "cubed-manip-errors").string(), "100MB", "1MB");
   Array x_ = from_array(test_data(DType::kFloat64, {4, 5, 6}), {3, 2, 4}, spec_);
 };
-
-template <class F>
-void expect_invalid(F f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one containing '" << fragment << "'";
-  } catch (const InvalidArgumentError& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
 
 TEST_F(ManipulationErrors, AxesOutOfRangeOrRepeated) {
   expect_invalid([&] { flip(x_, 3); }, "flip: axis 3 is out of bounds for array of dimension 3");

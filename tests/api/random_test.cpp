@@ -15,9 +15,12 @@
 #include "api/numpy_oracle.hpp"
 #include "cubed/core/error.hpp"
 #include "cubed/runtime/compute.hpp"
+#include "test_util.hpp"
 
 namespace cubed {
 namespace {
+
+using testing::expect_error;
 
 namespace fs = std::filesystem;
 using testing::NumpyOracle;
@@ -141,16 +144,6 @@ TEST(Random, ChunksAreVirtualAndShapesAreChecked) {
   EXPECT_EQ(compute(empty).size(), 0);
   EXPECT_EQ(compute(random::random({}, 42, AutoChunks{}, test_spec())).get(0),
             compute(random::random({1}, 42, AutoChunks{}, test_spec())).get(0));
-}
-
-template <class E, class F>
-void expect_error(F f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one containing '" << fragment << "'";
-  } catch (const E& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
 }
 
 TEST(Random, BadArguments) {

@@ -19,9 +19,12 @@
 #include "cubed/core/error.hpp"
 #include "cubed/primitives/source.hpp"
 #include "cubed/runtime/compute.hpp"
+#include "test_util.hpp"
 
 namespace cubed {
 namespace {
+
+using testing::expect_error;
 
 namespace fs = std::filesystem;
 using testing::chunk_variant;
@@ -176,16 +179,6 @@ TEST(SearchingMemory, SearchedArraysManyTimesLargerThanAllowedMem) {
     EXPECT_EQ(right.get(static_cast<std::int64_t>(i)).as_int(), want_right[i]) << p[i];
   }
   fs::remove_all(dir);
-}
-
-template <class E, class F>
-void expect_error(F f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one containing '" << fragment << "'";
-  } catch (const E& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
 }
 
 TEST(SearchingErrors, BadArgumentsAreNamed) {
