@@ -83,6 +83,35 @@ bool all_fill(const NDBuffer& data, const std::optional<Scalar>& fill) {
   return true;
 }
 
+// The layout of the array an operation writes: its target's, or an
+// intermediate's (the spec's compressor, fill 0).
+storage::ArrayMetadata output_metadata(const PlanOperation& p) {
+  const ArrayNode& node = *p.node;
+  storage::ArrayMetadata meta;
+  meta.shape = node.shape();
+  meta.chunks = node.chunks();
+  meta.dtype = node.dtype;
+  meta.fill_value = Scalar(0);
+  if (!p.target) {
+    meta.compressor = node.spec->intermediate_compressor();
+    return meta;
+  }
+  meta.compressor = p.target->compressor;
+  meta.fill_value = p.target->fill_value;
+  meta.order = p.target->order;
+  meta.endian = p.target->endian;
+  meta.dimension_separator = p.target->dimension_separator;
+  meta.zarr_format = p.target->zarr_format;
+  meta.inner_chunks = p.target->inner_chunks;
+  // A chunk spanning a whole axis is the one shard there: its stored
+  // shape is rounded up to whole inner chunks (same grid, same task).
+  for (std::size_t d = 0; d < meta.inner_chunks.size(); ++d) {
+    const std::int64_t inner = meta.inner_chunks[d];
+    meta.chunks[d] = (meta.chunks[d] + inner - 1) / inner * inner;
+  }
+  return meta;
+}
+
 class PlanRunner final : public ExecutionPlan, public ChunkContext {
  public:
   PlanRunner(const Plan& plan, std::string folder, std::vector<CallbackPtr> callbacks, bool resume,
@@ -115,34 +144,15 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
       for (const auto& c : callbacks_) c->on_operation_start(operation_event(op));
       return;
     }
-    const ArrayNode& node = *p.node;
-    storage::ArrayMetadata meta;
-    meta.shape = node.shape();
-    meta.chunks = node.chunks();
-    meta.dtype = node.dtype;
-    meta.fill_value = Scalar(0);
+    const storage::ArrayMetadata meta = output_metadata(p);
     storage::CreateOptions create{.overwrite = true, .defer_metadata = true, .attributes_json = ""};
     storage::StorePath where;
     if (p.target) {
       where = p.target->location;
-      meta.compressor = p.target->compressor;
       create.overwrite = p.target->overwrite;
       create.attributes_json = p.target->attributes_json;
-      meta.fill_value = p.target->fill_value;
-      meta.order = p.target->order;
-      meta.endian = p.target->endian;
-      meta.dimension_separator = p.target->dimension_separator;
-      meta.zarr_format = p.target->zarr_format;
-      meta.inner_chunks = p.target->inner_chunks;
-      // A chunk spanning a whole axis is the one shard there: its stored
-      // shape is rounded up to whole inner chunks (same grid, same task).
-      for (std::size_t d = 0; d < meta.inner_chunks.size(); ++d) {
-        const std::int64_t inner = meta.inner_chunks[d];
-        meta.chunks[d] = (meta.chunks[d] + inner - 1) / inner * inner;
-      }
     } else {
       where = intermediate_location(op);
-      meta.compressor = node.spec->intermediate_compressor();
       // Our own folder: metadata at once, so that a resumed run can open it
       // (completion is told by the markers, not by the metadata).
       create.defer_metadata = false;
@@ -300,16 +310,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     } else {
       if (storage::node_kind(p.target->location) != storage::NodeKind::kNone) return false;
       auto view = std::make_shared<ResumingStore>(p.target->location.store);
-      storage::ArrayMetadata meta;
-      meta.shape = p.node->shape();
-      meta.chunks = p.node->chunks();
-      meta.dtype = p.node->dtype;
-      meta.compressor = p.target->compressor;
-      meta.fill_value = p.target->fill_value;
-      meta.order = p.target->order;
-      meta.endian = p.target->endian;
-      meta.dimension_separator = p.target->dimension_separator;
-      array = storage::ZarrArray::create({view, p.target->location.path}, meta,
+      array = storage::ZarrArray::create({view, p.target->location.path}, output_metadata(p),
                                          {.overwrite = false, .defer_metadata = true,
                                           .attributes_json = p.target->attributes_json});
       view->stop_hiding();

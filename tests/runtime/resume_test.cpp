@@ -156,6 +156,36 @@ TEST_P(Resume, TargetInterruptedHalfWayIsContinuedFillChunksIncluded) {
   }
 }
 
+TEST_P(Resume, ShardedV3TargetKeepsItsLayoutWhenContinued) {
+  // The continued target is created again from the plan: it must be the v3
+  // sharded array the first attempt began, not a v2 one.
+  auto broken = std::make_shared<std::atomic<bool>>(true);
+  const std::string out = (dir_ / "sharded.zarr").string();
+  // Chunks of one shard each: the failing operation writes the target.
+  Array x = arange(Scalar(0), Scalar(100), Scalar(1), DType::kInt64, std::int64_t{40}, spec_);
+  auto make = [&] {
+    return map_blocks(
+        [broken](const std::vector<NDBuffer>& in, const Shape&) -> NDBuffer {
+          if (in[0].get(0).as_int() >= 80 && broken->load()) throw std::runtime_error("the last shard is broken");
+          return in[0];
+        },
+        {x * 1}, DType::kInt64, {.name = "target-op"});
+  };
+  StoreOptions store_options;
+  store_options.zarr_format = 3;
+  store_options.shards = Shape{40};
+  ComputeOptions options{.executor_name = GetParam(), .plan = kUnfused};
+  EXPECT_THROW(to_zarr(make(), out, store_options, options), ExecutorError);
+  broken->store(false);
+  options.resume = true;
+  to_zarr(make(), out, store_options, options);
+  const auto array = storage::ZarrArray::open(storage::open_store_path(out));
+  EXPECT_EQ(array.metadata().zarr_format, 3);
+  EXPECT_EQ(array.metadata().inner_chunks, Shape{40});
+  NDBuffer r = array.read_all();
+  for (std::int64_t i = 0; i < 100; ++i) ASSERT_EQ(r.get(i).as_int(), i) << i;
+}
+
 TEST_P(Resume, InMemoryResultsAndCompletedOperationsAreSkipped) {
   auto broken = std::make_shared<std::atomic<bool>>(true);
   auto calls = std::make_shared<std::atomic<int>>(0);
