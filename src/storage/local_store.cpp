@@ -10,6 +10,7 @@
 #include <cstring>
 #include <functional>
 #include <thread>
+#include <utility>
 
 #include "cubed/core/error.hpp"
 
@@ -41,6 +42,43 @@ void write_all(int fd, const std::uint8_t* data, std::size_t size, const fs::pat
   }
 }
 
+
+// A file open for reading, closed with the object.
+class ReadableFile {
+ public:
+  explicit ReadableFile(int fd) : fd_(fd) {}
+  ReadableFile(ReadableFile&& other) noexcept : size(other.size), fd_(std::exchange(other.fd_, -1)) {}
+  ReadableFile(const ReadableFile&) = delete;
+  ReadableFile& operator=(const ReadableFile&) = delete;
+  ReadableFile& operator=(ReadableFile&&) = delete;
+  ~ReadableFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int fd() const { return fd_; }
+  off_t size = 0;  ///< when opened
+
+ private:
+  int fd_;
+};
+
+// Opens `path` for reading: nullopt when it is missing or a folder (a
+// missing key); StorageError for anything but a regular file. O_NONBLOCK:
+// opening a named pipe must not wait for a writer.
+std::optional<ReadableFile> open_regular_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) return std::nullopt;
+    fail("cannot open", path, errno);
+  }
+  ReadableFile file(fd);  // closed on every way out below
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) fail("cannot stat", path, errno);
+  if (S_ISDIR(st.st_mode)) return std::nullopt;
+  if (!S_ISREG(st.st_mode)) throw StorageError("'" + path.string() + "' is not a regular file");
+  file.size = st.st_size;
+  return file;
+}
+
 }  // namespace
 
 LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {}
@@ -65,24 +103,13 @@ fs::path LocalStore::path_of(std::string_view key) const {
 }
 
 std::optional<Bytes> LocalStore::get(std::string_view key) const {
-  fs::path path = path_of(key);
-  // O_NONBLOCK: opening a named pipe must not wait for a writer; anything
-  // but a regular file is then refused below.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) return std::nullopt;
-    fail("cannot open", path, errno);
-  }
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-  } closer{fd};
+  const fs::path path = path_of(key);
+  const auto file = open_regular_file(path);
+  if (!file) return std::nullopt;
+  const int fd = file->fd();
   Bytes data;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) fail("cannot stat", path, errno);
-  if (S_ISDIR(st.st_mode)) return std::nullopt;
-  if (!S_ISREG(st.st_mode)) throw StorageError("'" + path.string() + "' is not a regular file");
-  std::size_t expected = st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  const off_t size = file->size;
+  std::size_t expected = size > 0 ? static_cast<std::size_t>(size) : 0;
   data.resize(expected);
   std::size_t done = 0;
   while (true) {
@@ -107,21 +134,11 @@ std::optional<Bytes> LocalStore::get(std::string_view key) const {
 }
 
 std::optional<Bytes> LocalStore::get_range(std::string_view key, std::int64_t offset, std::int64_t length) const {
-  fs::path path = path_of(key);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) return std::nullopt;
-    fail("cannot open", path, errno);
-  }
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) fail("cannot stat", path, errno);
-  if (S_ISDIR(st.st_mode)) return std::nullopt;
-  if (!S_ISREG(st.st_mode)) throw StorageError("'" + path.string() + "' is not a regular file");
-  auto [begin, end] = resolve_range(static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)), offset, length);
+  const fs::path path = path_of(key);
+  const auto file = open_regular_file(path);
+  if (!file) return std::nullopt;
+  const int fd = file->fd();
+  auto [begin, end] = resolve_range(static_cast<std::size_t>(std::max<off_t>(file->size, 0)), offset, length);
   Bytes data(end - begin);
   std::size_t done = 0;
   while (done < data.size()) {

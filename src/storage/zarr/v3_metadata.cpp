@@ -14,16 +14,6 @@ namespace {
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
-[[noreturn]] void bad(std::string_view where, const std::string& what) {
-  throw MetadataError(std::string(where) + ": " + what);
-}
-
-const Json& field(const Json& j, const char* name, std::string_view where) {
-  auto it = j.find(name);
-  if (it == j.end()) bad(where, std::string("missing field '") + name + "'");
-  return *it;
-}
-
 Shape extents(const Json& j, const std::string& name, std::string_view where, bool allow_zero) {
   if (!j.is_array()) bad(where, "'" + name + "' must be a list of integers, got " + j.dump());
   Shape s;
