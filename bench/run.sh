@@ -9,16 +9,8 @@ cd "$(dirname "$0")/.."
 
 # Python peers: Debian packages only, used through /usr/bin/python3.
 PY_PACKAGES=(python3-numpy python3-zarr python3-numcodecs python3-dask python3-matplotlib)
-missing=()
-for p in "${PY_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+. scripts/apt_install.sh
+apt_install "${PY_PACKAGES[@]}"
 
 # cubed-cpp, Release.
 if [ ! -x build/tools/cli/cubed ]; then

@@ -19,26 +19,13 @@ PACKAGES=(
   python3 python3-numpy python3-zarr python3-numcodecs gdal-bin python3-gdal
 )
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+. scripts/apt_install.sh
+apt_install "${PACKAGES[@]}"
 
 # The S3-compatible server of the object-storage tests (s3rver, installed
 # from npm by scripts/s3rver.sh). Node.js may come from elsewhere than
 # Debian (whose npm conflicts with such builds): only install when missing.
-if ! command -v npm > /dev/null; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends nodejs npm
-fi
+command -v npm > /dev/null || apt_install nodejs npm
 bash scripts/s3rver.sh install
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
