@@ -3,13 +3,13 @@
 #include <cmath>
 
 #include "cubed/core/error.hpp"
+#include "creation_internal.hpp"
 
 namespace cubed {
-namespace {
 
-// "auto" chunks: near 128 MB, but never more than a quarter of what a task
-// may use, so that the operations reading them fit the spec's budget.
-Shape auto_chunks(const ChunkSpec& chunks, const Shape& shape, DType dtype, const SpecPtr& spec) {
+namespace detail {
+
+Shape creation_chunks(const ChunkSpec& chunks, const Shape& shape, DType dtype, const SpecPtr& spec) {
   const Spec& s = spec ? *spec : *default_spec();
   const std::int64_t budget = std::max<std::int64_t>(s.allowed_mem() - s.reserved_mem(), 0) / 4;
   return normalize_chunks(chunks, shape, dtype, std::min(kDefaultAutoChunkBytes, std::max<std::int64_t>(budget, 1)));
@@ -21,6 +21,13 @@ void check_shape(const std::string& fn, const Shape& shape) {
   }
   shape_size(shape);
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::check_shape;
+using detail::creation_chunks;
 
 // Fills a 1-d chunk with f(global index).
 template <class F>
@@ -34,7 +41,7 @@ NDBuffer generate_1d(DType dtype, std::int64_t origin, std::int64_t length, F f)
 
 Array full(const Shape& shape, const Scalar& value, DType dtype, const ChunkSpec& chunks, SpecPtr spec) {
   check_shape("full", shape);
-  Shape c = auto_chunks(chunks, shape, dtype, spec);
+  Shape c = creation_chunks(chunks, shape, dtype, spec);
   return virtual_array(
       "full", shape, c, dtype,
       [dtype, value](const Shape&, const Shape&, const Shape& chunk_shape) {
@@ -75,7 +82,7 @@ Array arange(const Scalar& start, const Scalar& stop, const Scalar& step, std::o
     length = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::ceil((b - a) / s)));
   }
   Shape shape{length};
-  Shape c = auto_chunks(chunks, shape, dt, spec);
+  Shape c = creation_chunks(chunks, shape, dt, spec);
   return virtual_array(
       "arange", shape, c, dt,
       [dt, start, step, integral](const Shape&, const Shape& origin, const Shape& chunk_shape) {
@@ -96,7 +103,7 @@ Array linspace(double start, double stop, std::int64_t num, bool endpoint, DType
   const std::int64_t div = endpoint ? num - 1 : num;
   const double step = div > 0 ? (stop - start) / static_cast<double>(div) : 0.0;
   Shape shape{num};
-  Shape c = auto_chunks(chunks, shape, dtype, spec);
+  Shape c = creation_chunks(chunks, shape, dtype, spec);
   return virtual_array(
       "linspace", shape, c, dtype,
       [=](const Shape&, const Shape& origin, const Shape& chunk_shape) {
@@ -113,7 +120,7 @@ Array eye(std::int64_t n, std::optional<std::int64_t> m, std::int64_t k, DType d
   const std::int64_t cols = m.value_or(n);
   if (n < 0 || cols < 0) throw InvalidArgumentError("eye: negative dimension");
   Shape shape{n, cols};
-  Shape c = auto_chunks(chunks, shape, dtype, spec);
+  Shape c = creation_chunks(chunks, shape, dtype, spec);
   return virtual_array(
       "eye", shape, c, dtype,
       [dtype, k](const Shape&, const Shape& origin, const Shape& chunk_shape) {
@@ -128,7 +135,7 @@ Array eye(std::int64_t n, std::optional<std::int64_t> m, std::int64_t k, DType d
 }
 
 Array asarray(NDBuffer data, const ChunkSpec& chunks, SpecPtr spec) {
-  Shape c = auto_chunks(chunks, data.shape(), data.dtype(), spec);
+  Shape c = creation_chunks(chunks, data.shape(), data.dtype(), spec);
   return from_array(std::move(data), c, std::move(spec));
 }
 

@@ -8,6 +8,7 @@
 
 #include "cubed/core/error.hpp"
 #include "cubed/primitives/source.hpp"
+#include "creation_internal.hpp"
 
 namespace cubed::random {
 namespace {
@@ -41,19 +42,8 @@ Block philox(std::uint64_t block, std::uint64_t seed) {
   return c;
 }
 
-// "auto" chunks as the other creation functions choose them.
-Shape auto_chunks(const ChunkSpec& chunks, const Shape& shape, DType dtype, const SpecPtr& spec) {
-  const Spec& s = spec ? *spec : *default_spec();
-  const std::int64_t budget = std::max<std::int64_t>(s.allowed_mem() - s.reserved_mem(), 0) / 4;
-  return normalize_chunks(chunks, shape, dtype, std::min(kDefaultAutoChunkBytes, std::max<std::int64_t>(budget, 1)));
-}
-
-void check_shape(const std::string& fn, const Shape& shape) {
-  for (std::int64_t d : shape) {
-    if (d < 0) throw InvalidArgumentError(fn + ": negative dimension in shape " + shape_to_string(shape));
-  }
-  shape_size(shape);
-}
+using detail::check_shape;
+using detail::creation_chunks;
 
 // Fills a chunk with convert(word of element n) for the global flat index n
 // of each element, one Philox block per 4 consecutive elements of a row.
@@ -94,7 +84,7 @@ NDBuffer generate(DType dtype, std::uint64_t seed, const Shape& array_shape, con
 Array random(const Shape& shape, std::uint64_t seed, const ChunkSpec& chunks, SpecPtr spec) {
   check_shape("random", shape);
   const DType dtype = DType::kFloat64;
-  Shape c = auto_chunks(chunks, shape, dtype, spec);
+  Shape c = creation_chunks(chunks, shape, dtype, spec);
   return virtual_array(
       "random", shape, c, dtype,
       [seed, shape](const Shape&, const Shape& origin, const Shape& chunk_shape) {
@@ -133,7 +123,7 @@ Array integers(std::int64_t low, std::int64_t high, const Shape& shape, std::uin
   }
   // high - low in two's complement is the range even when it passes INT64_MAX.
   const std::uint64_t range = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
-  Shape c = auto_chunks(chunks, shape, dtype, spec);
+  Shape c = creation_chunks(chunks, shape, dtype, spec);
   return virtual_array(
       "integers", shape, c, dtype,
       [=](const Shape&, const Shape& origin, const Shape& chunk_shape) {
