@@ -115,38 +115,9 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
       for (const auto& c : callbacks_) c->on_operation_start(operation_event(op));
       return;
     }
-    const ArrayNode& node = *p.node;
-    storage::ArrayMetadata meta;
-    meta.shape = node.shape();
-    meta.chunks = node.chunks();
-    meta.dtype = node.dtype;
-    meta.fill_value = Scalar(0);
-    storage::CreateOptions create{.overwrite = true, .defer_metadata = true, .attributes_json = ""};
     storage::StorePath where;
-    if (p.target) {
-      where = p.target->location;
-      meta.compressor = p.target->compressor;
-      create.overwrite = p.target->overwrite;
-      create.attributes_json = p.target->attributes_json;
-      meta.fill_value = p.target->fill_value;
-      meta.order = p.target->order;
-      meta.endian = p.target->endian;
-      meta.dimension_separator = p.target->dimension_separator;
-      meta.zarr_format = p.target->zarr_format;
-      meta.inner_chunks = p.target->inner_chunks;
-      // A chunk spanning a whole axis is the one shard there: its stored
-      // shape is rounded up to whole inner chunks (same grid, same task).
-      for (std::size_t d = 0; d < meta.inner_chunks.size(); ++d) {
-        const std::int64_t inner = meta.inner_chunks[d];
-        meta.chunks[d] = (meta.chunks[d] + inner - 1) / inner * inner;
-      }
-    } else {
-      where = intermediate_location(op);
-      meta.compressor = node.spec->intermediate_compressor();
-      // Our own folder: metadata at once, so that a resumed run can open it
-      // (completion is told by the markers, not by the metadata).
-      create.defer_metadata = false;
-    }
+    storage::CreateOptions create;
+    const storage::ArrayMetadata meta = output_metadata(op, where, create);
     storage::ZarrArray created = storage::ZarrArray::create(where, meta, create);
     state_.mark_begun(op);
     {
@@ -157,6 +128,30 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     }
     std::lock_guard lock(callback_mutex_);
     for (const auto& c : callbacks_) c->on_operation_start(operation_event(op));
+  }
+
+  // Another process (rank 0 of the mpi executor) began the operation: its
+  // intermediate array has metadata; a target has its metadata deferred (or
+  // is complete), so its array object is made as a resumed one is, hiding
+  // the chunks other ranks already wrote.
+  void attach_operation(int op) override {
+    const PlanOperation& p = plan_.operations()[op];
+    std::optional<storage::ZarrArray> array;
+    if (!p.target) {
+      array = storage::ZarrArray::open(intermediate_location(op));
+    } else if (storage::node_kind(p.target->location) == storage::NodeKind::kArray) {
+      array = storage::ZarrArray::open(p.target->location);
+    } else {
+      storage::StorePath where;
+      storage::CreateOptions create;
+      storage::ArrayMetadata meta = output_metadata(op, where, create);
+      auto view = std::make_shared<ResumingStore>(where.store);
+      create.overwrite = false;
+      array = storage::ZarrArray::create({view, where.path}, meta, create);
+      view->stop_hiding();
+    }
+    std::lock_guard lock(mutex_);
+    arrays_[op] = std::move(array);
   }
 
   const std::vector<std::int64_t>& tasks_to_run(int op) const override { return pending_[op]; }
@@ -274,6 +269,43 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     std::lock_guard lock(mutex_);
     if (!arrays_[op]) throw InternalError("operation " + std::to_string(op) + " read before it began");
     return *arrays_[op];
+  }
+
+  // Where an operation's output goes and how it is created.
+  storage::ArrayMetadata output_metadata(int op, storage::StorePath& where, storage::CreateOptions& create) const {
+    const PlanOperation& p = plan_.operations()[op];
+    const ArrayNode& node = *p.node;
+    storage::ArrayMetadata meta;
+    meta.shape = node.shape();
+    meta.chunks = node.chunks();
+    meta.dtype = node.dtype;
+    meta.fill_value = Scalar(0);
+    create = storage::CreateOptions{.overwrite = true, .defer_metadata = true, .attributes_json = ""};
+    if (p.target) {
+      where = p.target->location;
+      meta.compressor = p.target->compressor;
+      create.overwrite = p.target->overwrite;
+      create.attributes_json = p.target->attributes_json;
+      meta.fill_value = p.target->fill_value;
+      meta.order = p.target->order;
+      meta.endian = p.target->endian;
+      meta.dimension_separator = p.target->dimension_separator;
+      meta.zarr_format = p.target->zarr_format;
+      meta.inner_chunks = p.target->inner_chunks;
+      // A chunk spanning a whole axis is the one shard there: its stored
+      // shape is rounded up to whole inner chunks (same grid, same task).
+      for (std::size_t d = 0; d < meta.inner_chunks.size(); ++d) {
+        const std::int64_t inner = meta.inner_chunks[d];
+        meta.chunks[d] = (meta.chunks[d] + inner - 1) / inner * inner;
+      }
+    } else {
+      where = intermediate_location(op);
+      meta.compressor = node.spec->intermediate_compressor();
+      // Our own folder: metadata at once, so that a resumed run can open it
+      // (completion is told by the markers, not by the metadata).
+      create.defer_metadata = false;
+    }
+    return meta;
   }
 
   storage::StorePath intermediate_location(int op) const {
@@ -430,18 +462,11 @@ void remove_folder(const std::string& folder) {
   }
 }
 
-}  // namespace
-
-std::string computation_folder(const Plan& plan, const ComputeOptions& options) {
-  return trim_slashes(plan.spec()->work_dir()) + "/cubed-" + plan_fingerprint(plan, options.resume_key);
-}
-
-std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& options, ComputeReport* report) {
-  plan.validate();
-  check_targets_against_inputs(plan);
-  std::string folder = computation_folder(plan, options);
+// Before anything runs: targets must be writable, the work dir usable and
+// the computation's folder ours (else a fresh one, not resumable).
+void prepare_computation(const Plan& plan, const ComputeOptions& options, std::string& folder,
+                         std::optional<FolderLock>& lock, bool& resumable) {
   const ResumeState previous(storage::open_store_path(folder));
-  // Targets must be writable before anything runs.
   for (std::size_t i = 0; i < plan.operations().size(); ++i) {
     const PlanOperation& op = plan.operations()[i];
     if (!op.target) continue;
@@ -462,11 +487,9 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
                                  "' already exists (use --overwrite, or StoreOptions::overwrite, to replace it)");
     }
   }
-  std::shared_ptr<Executor> executor = choose_executor(options, *plan.spec());
   prepare_work_dir(plan.spec()->work_dir());
-  FolderLock lock(folder);
-  bool resumable = true;
-  if (!lock.locked()) {
+  lock.emplace(folder);
+  if (!lock->locked()) {
     if (options.resume) {
       throw ExecutorError("cannot resume: another run of the same computation is using '" + folder + "'");
     }
@@ -475,9 +498,40 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
   } else if (!options.resume) {
     remove_folder(folder);  // leftovers of an earlier attempt
   }
-  PlanRunner runner(plan, folder, options.callbacks, options.resume,
+}
+
+}  // namespace
+
+std::string computation_folder(const Plan& plan, const ComputeOptions& options) {
+  return trim_slashes(plan.spec()->work_dir()) + "/cubed-" + plan_fingerprint(plan, options.resume_key);
+}
+
+std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& options, ComputeReport* report) {
+  plan.validate();
+  check_targets_against_inputs(plan);
+  std::shared_ptr<Executor> executor = choose_executor(options, *plan.spec());
+  // SPMD executors (mpi): the coordinating process alone checks targets,
+  // takes the folder's lock and clears leftovers; the others use its folder.
+  const bool coordinator = executor->coordinates();
+  std::string folder = computation_folder(plan, options);
+  std::optional<FolderLock> lock;
+  bool resumable = true;
+  std::exception_ptr setup_error;
+  if (coordinator) {
+    try {
+      prepare_computation(plan, options, folder, lock, resumable);
+    } catch (...) {
+      setup_error = std::current_exception();
+    }
+  }
+  folder = executor->start_computation(plan.spec()->work_dir(), folder, setup_error);
+  PlanRunner runner(plan, folder, coordinator ? options.callbacks : std::vector<CallbackPtr>{}, options.resume,
                     {options.retries, options.use_backups, options.batch_size, options.compute_arrays_in_parallel});
   std::vector<NDBuffer> results(plan.outputs().size());
+  if (!coordinator) {
+    executor->execute(runner);
+    return results;  // in-memory results live on the coordinator only
+  }
   for (const auto& c : options.callbacks) c->on_compute_start(plan);
   try {
     executor->execute(runner);
@@ -493,7 +547,7 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
   for (const auto& c : options.callbacks) c->on_compute_end(plan, true);
   if (!options.keep_intermediates) {
     remove_folder(folder);
-    if (resumable) lock.remove_file();
+    if (resumable) lock->remove_file();
   }
   if (report) {
     report->stats = plan.stats();

@@ -4,6 +4,9 @@
 
 #include "cubed/core/error.hpp"
 #include "cubed/runtime/process_executor.hpp"
+#ifdef CUBED_WITH_MPI
+#include "cubed/runtime/mpi_executor.hpp"
+#endif
 #include "cubed/runtime/retry.hpp"
 #include "cubed/runtime/thread_executor.hpp"
 
@@ -49,9 +52,17 @@ std::shared_ptr<Executor> make_executor(const std::string& name) {
     }
     return std::make_shared<ProcessExecutor>(static_cast<int>(n), limit);
   }
+  if (name == "mpi") {
+#ifdef CUBED_WITH_MPI
+    return std::make_shared<MpiExecutor>();
+#else
+    throw InvalidArgumentError("executor 'mpi': this build has no MPI (configure with CUBED_WITH_MPI=ON, with "
+                               "libopenmpi-dev installed)");
+#endif
+  }
   throw InvalidArgumentError("unknown executor '" + name +
                              "' (available: single-threaded, threads, threads:N, processes, processes:N, "
-                             "processes:N:hard-limit)");
+                             "processes:N:hard-limit, mpi)");
 }
 
 }  // namespace cubed
