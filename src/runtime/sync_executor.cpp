@@ -4,9 +4,7 @@
 
 #include "cubed/core/error.hpp"
 #include "cubed/runtime/process_executor.hpp"
-#ifdef CUBED_WITH_MPI
 #include "cubed/runtime/mpi_executor.hpp"
-#endif
 #include "cubed/runtime/retry.hpp"
 #include "cubed/runtime/thread_executor.hpp"
 
@@ -20,6 +18,14 @@ void SyncExecutor::execute(ExecutionPlan& plan) {
     for (std::int64_t t : plan.tasks_to_run(op)) plan.task_ended(op, t, run_with_retries(plan, op, t, retries));
     plan.end_operation(op);
   }
+}
+
+bool mpi_available() {
+#ifdef CUBED_WITH_MPI
+  return true;
+#else
+  return false;
+#endif
 }
 
 std::shared_ptr<Executor> make_executor(const std::string& name) {

@@ -45,7 +45,8 @@ class MpiExecutor final : public Executor {
   int rank_ = 0, size_ = 1;
 };
 
-/// True when this build has the mpi executor (CUBED_WITH_MPI).
+/// True when this build has the mpi executor (CUBED_WITH_MPI); without it the
+/// MpiExecutor class is declared but not defined: use make_executor("mpi").
 bool mpi_available();
 
 }  // namespace cubed
