@@ -4,6 +4,7 @@
 //   mpi_program conformance DIR   results equal the single-threaded ones
 //   mpi_program retry DIR         a task failing once on a rank is retried on another
 //   mpi_program kill DIR [resume] a rank killed in a task; the rerun resumes
+//   mpi_program fail DIR          a task failing every attempt: the error on every rank
 #include <fcntl.h>
 #include <mpi.h>
 #include <signal.h>
@@ -155,6 +156,29 @@ int kill(const fs::path& dir, bool resume) {
   return ok && (!resume || counter.resumed > 0) ? 0 : 1;
 }
 
+// A task failing on every attempt: every rank throws the same error.
+int fail(const fs::path& dir) {
+  auto spec = Spec::make((dir / "work").string(), "20MB", "1MB");
+  Array x = arange(Scalar(0), Scalar(40), Scalar(1), DType::kInt64, std::int64_t{10}, spec);
+  Array y = map_blocks(
+      [](const std::vector<NDBuffer>& in, const Shape&) -> NDBuffer {
+        if (in[0].get(0).as_int() == 20) throw StorageError("chunk 2 is always broken");
+        return in[0];
+      },
+      {x}, DType::kInt64, {.name = "always-fails"});
+  try {
+    compute(y, ComputeOptions{.executor_name = "mpi"});
+  } catch (const StorageError& e) {
+    const std::string text = e.what();
+    const bool ok = text.find("chunk 2 is always broken") != std::string::npos &&
+                    text.find("after 3 attempts") != std::string::npos && text.find("always-fails") != std::string::npos;
+    std::printf("rank %d: %s: %s\n", rank(), ok ? "expected error" : "UNEXPECTED error", e.what());
+    return ok ? 0 : 1;
+  }
+  std::printf("rank %d: no error\n", rank());
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -165,6 +189,7 @@ int main(int argc, char** argv) {
     const fs::path dir = argc > 2 ? argv[2] : "";
     if (mode == "conformance") status = conformance(dir);
     if (mode == "retry") status = retry(dir);
+    if (mode == "fail") status = fail(dir);
     if (mode == "kill") status = kill(dir, argc > 3 && std::string(argv[3]) == "resume");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rank %d: error: %s\n", rank(), e.what());
