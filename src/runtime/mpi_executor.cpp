@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -178,7 +179,8 @@ void run_alone(ExecutionPlan& plan) {
   if (scheduler.has_failed()) std::rethrow_exception(scheduler.error());
 }
 
-// Rank 0 with workers: hands out tasks, collects their results.
+// Rank 0 with workers: hands out tasks, collects their results, and runs
+// tasks itself on a thread of its own (slot 0) so that no core idles.
 void coordinate(ExecutionPlan& plan, int size) {
   Scheduler scheduler(plan, plan.execute_options());
   std::vector<std::optional<Assignment>> running(static_cast<std::size_t>(size));
@@ -188,31 +190,64 @@ void coordinate(ExecutionPlan& plan, int size) {
   auto idle_rank = [&](const Assignment& run) {
     auto it = failed_on.find({run.op, run.task});
     int fallback = -1;
-    for (int r = 1; r < size; ++r) {
+    // Workers first: rank 0 also answers them.
+    for (int k = 1; k <= size; ++k) {
+      const int r = k % size;
       if (running[static_cast<std::size_t>(r)]) continue;
       if (it == failed_on.end() || it->second != r) return r;
       fallback = r;
     }
-    // The rank it failed on, only when it is the only worker.
-    return size == 2 ? fallback : -1;
+    return fallback;  // only the rank it failed on is idle
+  };
+  std::future<std::pair<Reply, std::string>> local;  // rank 0's own task
+  // Waits for a retry to find another rank only while some other one is busy.
+  auto others_busy = [&](int except) {
+    for (int r = 0; r < size; ++r) {
+      if (r != except && running[static_cast<std::size_t>(r)]) return true;
+    }
+    return false;
+  };
+  // Reports a run's outcome to the scheduler.
+  auto finished = [&](int r, const Reply& reply, const std::string& text) {
+    const Assignment run = *running[static_cast<std::size_t>(r)];
+    running[static_cast<std::size_t>(r)].reset();
+    if (reply.ok) {
+      // A worker's clock started apart from ours: its running time, ending
+      // when we heard of it.
+      TaskResult result;
+      result.ended = plan.now();
+      result.started = std::max(run.created, result.ended - reply.seconds);
+      result.measured_peak_mem = reply.peak;
+      scheduler.succeeded(run, result);
+    } else {
+      failed_on[{run.op, run.task}] = r;
+      scheduler.failed(run, static_cast<ErrorKind>(reply.kind), text + " (on rank " + std::to_string(r) + ")");
+    }
   };
   try {
     while (!scheduler.finished() && !scheduler.has_failed()) {
       for (;;) {
         bool any_idle = false;
-        for (int r = 1; r < size; ++r) any_idle = any_idle || !running[static_cast<std::size_t>(r)];
+        for (int r = 0; r < size; ++r) any_idle = any_idle || !running[static_cast<std::size_t>(r)];
         if (!any_idle) break;
         std::optional<Assignment> run = waiting ? waiting : scheduler.next();
         waiting.reset();
         if (!run) break;
         const int r = idle_rank(*run);
-        if (r < 0) {
+        auto it = failed_on.find({run->op, run->task});
+        if (r < 0 || (it != failed_on.end() && it->second == r && others_busy(r))) {
           waiting = run;
           break;
         }
-        std::int64_t request[2] = {run->op, run->task};
-        send(r, kTask, request, sizeof request, std::string());
         running[static_cast<std::size_t>(r)] = run;
+        if (r == 0) {
+          local = std::async(std::launch::async, [&plan, op = run->op, task = run->task] {
+            return run_here(plan, op, task);
+          });
+        } else {
+          std::int64_t request[2] = {run->op, run->task};
+          send(r, kTask, request, sizeof request, std::string());
+        }
       }
       bool busy = false;
       for (const auto& run : running) busy = busy || run.has_value();
@@ -224,30 +259,21 @@ void coordinate(ExecutionPlan& plan, int size) {
       int flag = 0;
       MPI_Status status;
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
-      while (!flag && std::chrono::steady_clock::now() < deadline) {
+      bool local_done = false;
+      while (!flag && !local_done && std::chrono::steady_clock::now() < deadline) {
+        local_done = running[0] && local.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
         MPI_Iprobe(MPI_ANY_SOURCE, kReply, comm(), &flag, &status);
-        if (!flag) std::this_thread::sleep_for(std::chrono::microseconds(200));
+        if (!flag && !local_done) std::this_thread::sleep_for(std::chrono::microseconds(100));
       }
-      if (!flag) continue;
-      std::vector<char> message = receive(status.MPI_SOURCE, kReply, status);
-      const int r = status.MPI_SOURCE;
-      const Assignment run = *running[static_cast<std::size_t>(r)];
-      running[static_cast<std::size_t>(r)].reset();
-      Reply reply;
-      std::memcpy(&reply, message.data(), sizeof reply);
-      if (reply.ok) {
-        // The worker's clock started apart from ours: its running time,
-        // ending when we heard of it.
-        TaskResult result;
-        result.ended = plan.now();
-        result.started = std::max(run.created, result.ended - reply.seconds);
-        result.measured_peak_mem = reply.peak;
-        scheduler.succeeded(run, result);
-      } else {
-        failed_on[{run.op, run.task}] = r;
-        scheduler.failed(run, static_cast<ErrorKind>(reply.kind),
-                         std::string(message.begin() + sizeof reply, message.end()) + " (on rank " +
-                             std::to_string(r) + ")");
+      if (local_done) {
+        auto [reply, text] = local.get();
+        finished(0, reply, text);
+      }
+      if (flag) {
+        std::vector<char> message = receive(status.MPI_SOURCE, kReply, status);
+        Reply reply;
+        std::memcpy(&reply, message.data(), sizeof reply);
+        finished(status.MPI_SOURCE, reply, std::string(message.begin() + sizeof reply, message.end()));
       }
     }
   } catch (...) {
@@ -255,6 +281,7 @@ void coordinate(ExecutionPlan& plan, int size) {
   }
   // Busy ranks finish their task (nothing is written after compute()
   // returns), then every rank stops with the outcome.
+  if (running[0]) local.wait();
   for (int r = 1; r < size; ++r) {
     if (!running[static_cast<std::size_t>(r)]) continue;
     MPI_Status status;
