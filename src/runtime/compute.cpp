@@ -500,6 +500,18 @@ void prepare_computation(const Plan& plan, const ComputeOptions& options, std::s
   }
 }
 
+void fill_report(const Plan& plan, const std::vector<std::int64_t>& peaks, ComputeReport* report) {
+  if (!report) return;
+  report->stats = plan.stats();
+  report->measured_peak_mem = peaks;
+  report->projected_mem.clear();
+  report->operation_names.clear();
+  for (const PlanOperation& op : plan.operations()) {
+    report->projected_mem.push_back(op.projected_mem);
+    report->operation_names.push_back(op.node->op->function_name());
+  }
+}
+
 }  // namespace
 
 std::string computation_folder(const Plan& plan, const ComputeOptions& options) {
@@ -530,7 +542,8 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
   std::vector<NDBuffer> results(plan.outputs().size());
   if (!coordinator) {
     executor->execute(runner);
-    return results;  // in-memory results live on the coordinator only
+    fill_report(plan, runner.peaks(), report);  // no measurements: they went to the coordinator
+    return results;                             // in-memory results live on the coordinator only
   }
   for (const auto& c : options.callbacks) c->on_compute_start(plan);
   try {
@@ -549,16 +562,7 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
     remove_folder(folder);
     if (resumable) lock->remove_file();
   }
-  if (report) {
-    report->stats = plan.stats();
-    report->measured_peak_mem = runner.peaks();
-    report->projected_mem.clear();
-    report->operation_names.clear();
-    for (const PlanOperation& op : plan.operations()) {
-      report->projected_mem.push_back(op.projected_mem);
-      report->operation_names.push_back(op.node->op->function_name());
-    }
-  }
+  fill_report(plan, runner.peaks(), report);
   return results;
 }
 

@@ -14,6 +14,8 @@ got=$("$@" "$cubed" eval "$expr" --print --executor mpi --work-dir "$dir/work") 
 echo "same output: $(echo "$got" | wc -l) lines"
 # The work dir is shared here: nothing left in it after success.
 [ -z "$(ls -A "$dir/work")" ] || { echo "work dir not cleaned"; ls -A "$dir/work"; exit 1; }
+# --stats on every rank (workers have a report without measurements).
+"$@" "$cubed" eval "$expr" --print --stats --executor mpi --work-dir "$dir/work" | grep -q "array(" || exit 1
 if "$@" "$cubed" eval "sum(x)" x="$dir/missing.zarr" --print --executor mpi >"$dir/out" 2>"$dir/err"; then
   echo "a missing input should fail"; exit 1
 fi

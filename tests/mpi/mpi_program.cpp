@@ -5,6 +5,7 @@
 //   mpi_program retry DIR         a task failing once on a rank is retried on another
 //   mpi_program kill DIR [resume] a rank killed in a task; the rerun resumes
 //   mpi_program fail DIR          a task failing every attempt: the error on every rank
+//   mpi_program unshared DIR      a work dir the ranks do not share: a clear error
 #include <fcntl.h>
 #include <mpi.h>
 #include <signal.h>
@@ -179,6 +180,28 @@ int fail(const fs::path& dir) {
   return 1;
 }
 
+// A work dir that is not shared: each rank in a folder of its own, with the
+// relative work dir "work". Every rank throws the error naming the others.
+int unshared(const fs::path& dir) {
+  const fs::path mine = dir / ("rank-" + std::to_string(rank()));
+  fs::create_directories(mine);
+  fs::current_path(mine);
+  auto spec = Spec::make("work", "20MB", "1MB");
+  Array x = arange(Scalar(0), Scalar(40), Scalar(1), DType::kInt64, std::int64_t{10}, spec);
+  try {
+    compute(x * 2, ComputeOptions{.executor_name = "mpi"});
+  } catch (const StorageError& e) {
+    const std::string text = e.what();
+    const bool ok = text.find("is not shared: rank 1 on host '") != std::string::npos &&
+                    text.find(", rank 2 on host '") != std::string::npos &&
+                    text.find("rank 0 on") == std::string::npos;
+    std::printf("rank %d: %s: %s\n", rank(), ok ? "expected error" : "UNEXPECTED error", e.what());
+    return ok ? 0 : 1;
+  }
+  std::printf("rank %d: no error\n", rank());
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -190,6 +213,7 @@ int main(int argc, char** argv) {
     if (mode == "conformance") status = conformance(dir);
     if (mode == "retry") status = retry(dir);
     if (mode == "fail") status = fail(dir);
+    if (mode == "unshared") status = unshared(dir);
     if (mode == "kill") status = kill(dir, argc > 3 && std::string(argv[3]) == "resume");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rank %d: error: %s\n", rank(), e.what());
