@@ -43,6 +43,13 @@ struct Session {
   }
 };
 
+Session& session();
+
+int free_comm(MPI_Comm, int, void*, void*) {
+  MPI_Comm_free(&session().comm);
+  return MPI_SUCCESS;
+}
+
 Session& session() {
   static Session s;
   int initialized = 0;
@@ -54,7 +61,14 @@ Session& session() {
     }
     s.ours = true;
   }
-  if (s.comm == MPI_COMM_NULL) MPI_Comm_dup(MPI_COMM_WORLD, &s.comm);
+  if (s.comm == MPI_COMM_NULL) {
+    MPI_Comm_dup(MPI_COMM_WORLD, &s.comm);
+    // Freed when MPI is finalised, whoever does it (an attribute of
+    // MPI_COMM_SELF is deleted first thing in MPI_Finalize).
+    int key = MPI_KEYVAL_INVALID;
+    MPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, &free_comm, &key, nullptr);
+    MPI_Comm_set_attr(MPI_COMM_SELF, key, nullptr);
+  }
   return s;
 }
 
