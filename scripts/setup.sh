@@ -11,6 +11,8 @@ PACKAGES=(
   # libraries
   libblosc-dev libzstd-dev liblz4-dev zlib1g-dev libbz2-dev liblzma-dev nlohmann-json3-dev libfmt-dev libopenblas-dev
   libcurl4-openssl-dev
+  # the mpi executor (optional: built when found)
+  libopenmpi-dev openmpi-bin
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev time
   # plan drawings (cubed eval --plan x.svg)

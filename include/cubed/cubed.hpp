@@ -25,6 +25,7 @@
 #include "cubed/primitives/source.hpp"
 #include "cubed/runtime/callbacks.hpp"
 #include "cubed/runtime/compute.hpp"
+#include "cubed/runtime/mpi_executor.hpp"
 #include "cubed/runtime/sync_executor.hpp"
 #include "cubed/runtime/thread_executor.hpp"
 #include "cubed/storage/codecs/codec.hpp"

@@ -169,6 +169,24 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     for (const auto& c : callbacks_) c->on_operation_start(operation_event(op));
   }
 
+  // Another process (rank 0 of the mpi executor) began the operation: its
+  // intermediate array has metadata; a target has its metadata deferred (or
+  // is complete), so its array object is made as a resumed one is, hiding
+  // the chunks other ranks already wrote.
+  void attach_operation(int op) override {
+    const PlanOperation& p = plan_.operations()[op];
+    std::optional<storage::ZarrArray> array;
+    if (!p.target) {
+      array = storage::ZarrArray::open(intermediate_location(op));
+    } else if (storage::node_kind(p.target->location) == storage::NodeKind::kArray) {
+      array = storage::ZarrArray::open(p.target->location);
+    } else {
+      array = continue_target(p);
+    }
+    std::lock_guard lock(mutex_);
+    arrays_[op] = std::move(array);
+  }
+
   const std::vector<std::int64_t>& tasks_to_run(int op) const override { return pending_[op]; }
 
   std::string describe_task(int op, std::int64_t index) const override {
@@ -286,6 +304,17 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     return *arrays_[op];
   }
 
+  // A target whose metadata is still deferred, opened to write more chunks:
+  // creating it through a ResumingStore keeps the chunks already written.
+  static storage::ZarrArray continue_target(const PlanOperation& p) {
+    auto view = std::make_shared<ResumingStore>(p.target->location.store);
+    storage::ZarrArray array = storage::ZarrArray::create(
+        {view, p.target->location.path}, output_metadata(p),
+        {.overwrite = false, .defer_metadata = true, .attributes_json = p.target->attributes_json});
+    view->stop_hiding();
+    return array;
+  }
+
   storage::StorePath intermediate_location(int op) const {
     return storage::open_store_path(folder_ + "/" + std::to_string(op) + "-" +
                                     plan_.operations()[op].node->op->function_name() + ".zarr");
@@ -309,11 +338,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
       array = storage::ZarrArray::open(p.target->location);
     } else {
       if (storage::node_kind(p.target->location) != storage::NodeKind::kNone) return false;
-      auto view = std::make_shared<ResumingStore>(p.target->location.store);
-      array = storage::ZarrArray::create({view, p.target->location.path}, output_metadata(p),
-                                         {.overwrite = false, .defer_metadata = true,
-                                          .attributes_json = p.target->attributes_json});
-      view->stop_hiding();
+      array = continue_target(p);
     }
     std::vector<std::int64_t> pending;
     if (!done) {
@@ -431,18 +456,11 @@ void remove_folder(const std::string& folder) {
   }
 }
 
-}  // namespace
-
-std::string computation_folder(const Plan& plan, const ComputeOptions& options) {
-  return trim_slashes(plan.spec()->work_dir()) + "/cubed-" + plan_fingerprint(plan, options.resume_key);
-}
-
-std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& options, ComputeReport* report) {
-  plan.validate();
-  check_targets_against_inputs(plan);
-  std::string folder = computation_folder(plan, options);
+// Before anything runs: targets must be writable, the work dir usable and
+// the computation's folder ours (else a fresh one, not resumable).
+void prepare_computation(const Plan& plan, const ComputeOptions& options, std::string& folder,
+                         std::optional<FolderLock>& lock, bool& resumable) {
   const ResumeState previous(storage::open_store_path(folder));
-  // Targets must be writable before anything runs.
   for (std::size_t i = 0; i < plan.operations().size(); ++i) {
     const PlanOperation& op = plan.operations()[i];
     if (!op.target) continue;
@@ -463,11 +481,9 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
                                  "' already exists (use --overwrite, or StoreOptions::overwrite, to replace it)");
     }
   }
-  std::shared_ptr<Executor> executor = choose_executor(options, *plan.spec());
   prepare_work_dir(plan.spec()->work_dir());
-  FolderLock lock(folder);
-  bool resumable = true;
-  if (!lock.locked()) {
+  lock.emplace(folder);
+  if (!lock->locked()) {
     if (options.resume) {
       throw ExecutorError("cannot resume: another run of the same computation is using '" + folder + "'");
     }
@@ -476,9 +492,53 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
   } else if (!options.resume) {
     remove_folder(folder);  // leftovers of an earlier attempt
   }
-  PlanRunner runner(plan, folder, options.callbacks, options.resume,
+}
+
+void fill_report(const Plan& plan, const std::vector<std::int64_t>& peaks, ComputeReport* report) {
+  if (!report) return;
+  report->stats = plan.stats();
+  report->measured_peak_mem = peaks;
+  report->projected_mem.clear();
+  report->operation_names.clear();
+  for (const PlanOperation& op : plan.operations()) {
+    report->projected_mem.push_back(op.projected_mem);
+    report->operation_names.push_back(op.node->op->function_name());
+  }
+}
+
+}  // namespace
+
+std::string computation_folder(const Plan& plan, const ComputeOptions& options) {
+  return trim_slashes(plan.spec()->work_dir()) + "/cubed-" + plan_fingerprint(plan, options.resume_key);
+}
+
+std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& options, ComputeReport* report) {
+  plan.validate();
+  check_targets_against_inputs(plan);
+  std::shared_ptr<Executor> executor = choose_executor(options, *plan.spec());
+  // SPMD executors (mpi): the coordinating process alone checks targets,
+  // takes the folder's lock and clears leftovers; the others use its folder.
+  const bool coordinator = executor->coordinates();
+  std::string folder = computation_folder(plan, options);
+  std::optional<FolderLock> lock;
+  bool resumable = true;
+  std::exception_ptr setup_error;
+  if (coordinator) {
+    try {
+      prepare_computation(plan, options, folder, lock, resumable);
+    } catch (...) {
+      setup_error = std::current_exception();
+    }
+  }
+  folder = executor->start_computation(plan.spec()->work_dir(), folder, setup_error);
+  PlanRunner runner(plan, folder, coordinator ? options.callbacks : std::vector<CallbackPtr>{}, options.resume,
                     {options.retries, options.use_backups, options.batch_size, options.compute_arrays_in_parallel});
   std::vector<NDBuffer> results(plan.outputs().size());
+  if (!coordinator) {
+    executor->execute(runner);
+    fill_report(plan, runner.peaks(), report);  // no measurements: they went to the coordinator
+    return results;                             // in-memory results live on the coordinator only
+  }
   for (const auto& c : options.callbacks) c->on_compute_start(plan);
   try {
     executor->execute(runner);
@@ -494,18 +554,9 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
   for (const auto& c : options.callbacks) c->on_compute_end(plan, true);
   if (!options.keep_intermediates) {
     remove_folder(folder);
-    if (resumable) lock.remove_file();
+    if (resumable) lock->remove_file();
   }
-  if (report) {
-    report->stats = plan.stats();
-    report->measured_peak_mem = runner.peaks();
-    report->projected_mem.clear();
-    report->operation_names.clear();
-    for (const PlanOperation& op : plan.operations()) {
-      report->projected_mem.push_back(op.projected_mem);
-      report->operation_names.push_back(op.node->op->function_name());
-    }
-  }
+  fill_report(plan, runner.peaks(), report);
   return results;
 }
 

@@ -4,6 +4,7 @@
 
 #include "cubed/core/error.hpp"
 #include "cubed/runtime/process_executor.hpp"
+#include "cubed/runtime/mpi_executor.hpp"
 #include "cubed/runtime/retry.hpp"
 #include "cubed/runtime/thread_executor.hpp"
 
@@ -17,6 +18,14 @@ void SyncExecutor::execute(ExecutionPlan& plan) {
     for (std::int64_t t : plan.tasks_to_run(op)) plan.task_ended(op, t, run_with_retries(plan, op, t, retries));
     plan.end_operation(op);
   }
+}
+
+bool mpi_available() {
+#ifdef CUBED_WITH_MPI
+  return true;
+#else
+  return false;
+#endif
 }
 
 std::shared_ptr<Executor> make_executor(const std::string& name) {
@@ -49,9 +58,17 @@ std::shared_ptr<Executor> make_executor(const std::string& name) {
     }
     return std::make_shared<ProcessExecutor>(static_cast<int>(n), limit);
   }
+  if (name == "mpi") {
+#ifdef CUBED_WITH_MPI
+    return std::make_shared<MpiExecutor>();
+#else
+    throw InvalidArgumentError("executor 'mpi': this build has no MPI (configure with CUBED_WITH_MPI=ON, with "
+                               "libopenmpi-dev installed)");
+#endif
+  }
   throw InvalidArgumentError("unknown executor '" + name +
                              "' (available: single-threaded, threads, threads:N, processes, processes:N, "
-                             "processes:N:hard-limit)");
+                             "processes:N:hard-limit, mpi)");
 }
 
 }  // namespace cubed

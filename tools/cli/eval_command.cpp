@@ -150,7 +150,8 @@ const char* const kEvalUsage =
     "  --work-dir DIR       folder for intermediate arrays (default: system temp)\n"
     "  --executor NAME      single-threaded (default), threads[:N] or processes[:N]\n"
     "                       (N workers, default the number of cores), processes:N:hard-limit\n"
-    "                       (a task over allowed-mem fails instead of running on)\n"
+    "                       (a task over allowed-mem fails instead of running on), or mpi\n"
+    "                       (under mpirun: every rank runs the same command, rank 0 prints)\n"
     "  --overwrite          replace OUT if it is already a Zarr array or group\n"
     "  --explain            print the plan (operations, tasks, memory) before running;\n"
     "                       with neither -o nor --print, only print it\n"
@@ -212,7 +213,14 @@ int run_eval(const std::vector<std::string>& args) {
     compute_options.resume_key += parsed.option(option).value_or("") + '\n';
   }
   if (auto executor = parsed.option("--executor")) {
-    make_executor(*executor);  // an unknown name is an error before anything runs
+    // An unknown name is an error before anything runs.
+    if (!make_executor(*executor)->coordinates()) {
+      // A worker rank of the mpi executor: rank 0 alone prints (results,
+      // progress and errors: every error reaches rank 0 too).
+      if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) {
+        throw ExecutorError("cannot silence a worker rank's output");
+      }
+    }
     spec_options.executor = *executor;
     compute_options.executor_name = *executor;
   }

@@ -3,6 +3,7 @@
 /// task index), so that any thread, process or machine can run it; the
 /// executor only decides when and where.
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,11 @@ class ExecutionPlan {
   /// Marks an operation complete (writes its metadata). Call once, after
   /// all its tasks succeeded.
   virtual void end_operation(int op) = 0;
+  /// Opens an operation's array that the coordinating process began, without
+  /// creating or erasing anything, so that this process can run its tasks
+  /// (worker ranks of the mpi executor; its dependencies must be attached
+  /// or begun too).
+  virtual void attach_operation(int op) { (void)op; }
 };
 
 class Executor {
@@ -78,12 +84,26 @@ class Executor {
   virtual std::string name() const = 0;
   /// Runs every operation in dependency order. Throws the first error.
   virtual void execute(ExecutionPlan& plan) = 0;
+  /// False on the processes of an SPMD executor (mpi) that only run tasks:
+  /// they skip the checks, callbacks and in-memory results of a computation.
+  virtual bool coordinates() const { return true; }
+  /// Called by every process of a computation once the coordinating one
+  /// prepared it: `folder` is its folder, `error` what went wrong there (on
+  /// the coordinator). Returns the folder every process uses, or throws the
+  /// error on every process. Local executors just rethrow or return folder.
+  virtual std::string start_computation(const std::string& work_dir, const std::string& folder,
+                                        std::exception_ptr error) {
+    (void)work_dir;
+    if (error) std::rethrow_exception(error);
+    return folder;
+  }
 };
 
 /// Makes an executor from its name: "single-threaded", "threads",
-/// "threads:N", "processes", "processes:N" or "processes:N:hard-limit" (N
-/// defaults to the number of cores; see process_executor.hpp). Throws
-/// InvalidArgumentError naming an unknown executor.
+/// "threads:N", "processes", "processes:N", "processes:N:hard-limit" (N
+/// defaults to the number of cores; see process_executor.hpp) or "mpi"
+/// (mpi_executor.hpp; builds with MPI only). Throws InvalidArgumentError
+/// naming an unknown executor.
 std::shared_ptr<Executor> make_executor(const std::string& name);
 
 }  // namespace cubed
