@@ -247,6 +247,9 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     TaskResult result;
     result.started = now();
     try {
+      // Large buffers freed by a task are reused by the next ones on this
+      // thread, within the task's budget (fresh pages are slow to touch).
+      set_thread_buffer_cache(p.allowed_mem - p.reserved_mem);
       PeakMemoryScope scope;
       p.node->op->run_task(*p.node, task, *this);
       result.measured_peak_mem = scope.peak();
@@ -534,6 +537,11 @@ std::vector<NDBuffer> execute_plan(const Plan& plan, const ComputeOptions& optio
   PlanRunner runner(plan, folder, coordinator ? options.callbacks : std::vector<CallbackPtr>{}, options.resume,
                     {options.retries, options.use_backups, options.batch_size, options.compute_arrays_in_parallel});
   std::vector<NDBuffer> results(plan.outputs().size());
+  // Tasks run on this thread (single-threaded executor) keep buffers for
+  // reuse; they are given back when the computation ends.
+  struct ReleaseBufferCache {
+    ~ReleaseBufferCache() { set_thread_buffer_cache(0); }
+  } release_buffer_cache;
   if (!coordinator) {
     executor->execute(runner);
     fill_report(plan, runner.peaks(), report);  // no measurements: they went to the coordinator

@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <future>
+#include <condition_variable>
+#include <mutex>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -81,8 +82,32 @@ std::string host_name() {
   return std::string(name, static_cast<std::size_t>(length));
 }
 
+// Sleeps between polls, from 20 µs doubling up to 1 ms: a reply that comes
+// at once is seen at once, and a long wait costs the cores little. (OpenMPI's
+// blocking calls spin, taking a core from the tasks of ranks on the same host.)
+class Backoff {
+ public:
+  void wait() {
+    std::this_thread::sleep_for(delay_);
+    delay_ = std::min(delay_ * 2, std::chrono::microseconds(1000));
+  }
+
+ private:
+  std::chrono::microseconds delay_{20};
+};
+
+// Waits for a message without spinning; `status` tells its source and tag.
+void probe(int source, int tag, MPI_Status& status) {
+  Backoff backoff;
+  for (int flag = 0;;) {
+    MPI_Iprobe(source, tag, comm(), &flag, &status);
+    if (flag) return;
+    backoff.wait();
+  }
+}
+
 std::vector<char> receive(int source, int tag, MPI_Status& status) {
-  MPI_Probe(source, tag, comm(), &status);
+  probe(source, tag, status);
   int n = 0;
   MPI_Get_count(&status, MPI_BYTE, &n);
   std::vector<char> buffer(static_cast<std::size_t>(n));
@@ -193,6 +218,67 @@ void run_alone(ExecutionPlan& plan) {
   if (scheduler.has_failed()) std::rethrow_exception(scheduler.error());
 }
 
+// Rank 0's own worker: one thread for the whole computation, so that its
+// buffer cache and stack are reused from task to task (a thread per task
+// pays for fresh pages every time).
+class LocalWorker {
+ public:
+  explicit LocalWorker(ExecutionPlan& plan) : plan_(plan), thread_([this] { loop(); }) {}
+  ~LocalWorker() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+  void start(int op, std::int64_t task) {
+    {
+      std::lock_guard lock(mutex_);
+      task_ = {op, task};
+      done_ = false;
+    }
+    changed_.notify_all();
+  }
+  bool done() {
+    std::lock_guard lock(mutex_);
+    return done_;
+  }
+  // The result of the task started last; waits for it.
+  std::pair<Reply, std::string> result() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return done_; });
+    return std::move(result_);
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [&] { return stopping_ || task_; });
+      if (!task_) return;
+      const auto [op, task] = *task_;
+      task_.reset();
+      lock.unlock();
+      std::pair<Reply, std::string> r = run_here(plan_, op, task);
+      lock.lock();
+      result_ = std::move(r);
+      done_ = true;
+      changed_.notify_all();
+    }
+  }
+
+  ExecutionPlan& plan_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<std::pair<int, std::int64_t>> task_;
+  std::pair<Reply, std::string> result_;
+  bool done_ = false;
+  bool stopping_ = false;
+  std::thread thread_;  // last: started once the members above exist
+};
+
 // Rank 0 with workers: hands out tasks, collects their results, and runs
 // tasks itself on a thread of its own (slot 0) so that no core idles.
 void coordinate(ExecutionPlan& plan, int size) {
@@ -213,7 +299,7 @@ void coordinate(ExecutionPlan& plan, int size) {
     }
     return fallback;  // only the rank it failed on is idle
   };
-  std::future<std::pair<Reply, std::string>> local;  // rank 0's own task
+  LocalWorker local(plan);  // runs rank 0's own task
   // Waits for a retry to find another rank only while some other one is busy.
   auto others_busy = [&](int except) {
     for (int r = 0; r < size; ++r) {
@@ -255,9 +341,7 @@ void coordinate(ExecutionPlan& plan, int size) {
         }
         running[static_cast<std::size_t>(r)] = run;
         if (r == 0) {
-          local = std::async(std::launch::async, [&plan, op = run->op, task = run->task] {
-            return run_here(plan, op, task);
-          });
+          local.start(run->op, run->task);
         } else {
           std::int64_t request[2] = {run->op, run->task};
           send(r, kTask, request, sizeof request, std::string());
@@ -274,13 +358,14 @@ void coordinate(ExecutionPlan& plan, int size) {
       MPI_Status status;
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
       bool local_done = false;
+      Backoff backoff;
       while (!flag && !local_done && std::chrono::steady_clock::now() < deadline) {
-        local_done = running[0] && local.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+        local_done = running[0] && local.done();
         MPI_Iprobe(MPI_ANY_SOURCE, kReply, comm(), &flag, &status);
-        if (!flag && !local_done) std::this_thread::sleep_for(std::chrono::microseconds(100));
+        if (!flag && !local_done) backoff.wait();
       }
       if (local_done) {
-        auto [reply, text] = local.get();
+        auto [reply, text] = local.result();
         finished(0, reply, text);
       }
       if (flag) {
@@ -295,7 +380,7 @@ void coordinate(ExecutionPlan& plan, int size) {
   }
   // Busy ranks finish their task (nothing is written after compute()
   // returns), then every rank stops with the outcome.
-  if (running[0]) local.wait();
+  if (running[0]) local.result();
   for (int r = 1; r < size; ++r) {
     if (!running[static_cast<std::size_t>(r)]) continue;
     MPI_Status status;

@@ -85,27 +85,6 @@ TEST(NDBuffer, ByteswapComplexSwapsEachPart) {
   EXPECT_EQ(c.get(0).as_complex(), std::complex<double>(1.0, 2.0));
 }
 
-TEST(Memory, CountsPerThreadAndPeak) {
-  PeakMemoryScope scope;
-  std::int64_t before = thread_memory().current;
-  {
-    NDBuffer a(DType::kFloat64, {1000});
-    EXPECT_EQ(thread_memory().current - before, 8000);
-    {
-      NDBuffer b(DType::kFloat64, {500});
-      EXPECT_EQ(thread_memory().current - before, 12000);
-    }
-    Bytes bytes(100);
-    EXPECT_EQ(thread_memory().current - before, 8100);
-  }
-  EXPECT_EQ(thread_memory().current, before);
-  EXPECT_EQ(scope.peak(), 12000);
-  // Another thread's allocations do not count here.
-  std::thread t([] { NDBuffer big(DType::kUInt8, {1 << 20}); });
-  t.join();
-  EXPECT_EQ(scope.peak(), 12000);
-}
-
 TEST(Scalar, StoreIsSafeOnAnyInput) {
   std::int32_t i = 0;
   Scalar(std::nan("")).store(DType::kInt32, &i);
