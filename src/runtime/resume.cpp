@@ -10,8 +10,13 @@
 #include <map>
 #include <set>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include "cubed/core/error.hpp"
 #include "cubed/plan/plan.hpp"
+#include "cubed/storage/local_store.hpp"
 
 namespace cubed {
 namespace {
@@ -146,11 +151,42 @@ void ResumeState::mark_begun(int op) { folder_.store->set(key("op-" + std::to_st
 
 void ResumeState::mark_done(int op) { folder_.store->set(key("op-" + std::to_string(op) + ".done"), std::string_view("")); }
 
+namespace {
+// A task log record: the task and a check that tells a record from a torn one.
+constexpr std::uint64_t kRecordCheck = 0x5bd1e9955bd1e995ULL;
+struct TaskRecord {
+  std::int64_t task;
+  std::uint64_t check;
+};
+}  // namespace
+
+ResumeState::ResumeState(storage::StorePath folder) : folder_(std::move(folder)) {
+  if (const auto* local = dynamic_cast<const storage::LocalStore*>(folder_.store.get())) {
+    local_root_ = (local->root() / folder_.path).string();
+  }
+}
+
+ResumeState::~ResumeState() {
+  for (const auto& [op, fd] : task_logs_) ::close(fd);
+}
+
 std::vector<bool> ResumeState::tasks_done(int op, std::int64_t num_tasks) const {
   std::vector<bool> done(static_cast<std::size_t>(num_tasks), false);
   const std::string prefix = key("op-" + std::to_string(op));
   for (const std::string& k : folder_.store->list(prefix)) {
     const std::string name = k.substr(k.rfind('/') + 1);
+    if (name.ends_with(".log")) {
+      const std::optional<Bytes> log = folder_.store->get(k);
+      if (!log) continue;
+      for (std::size_t at = 0; at + sizeof(TaskRecord) <= log->size(); at += sizeof(TaskRecord)) {
+        TaskRecord r;
+        std::memcpy(&r, log->data() + at, sizeof r);
+        if ((static_cast<std::uint64_t>(r.task) ^ kRecordCheck) == r.check && r.task >= 0 && r.task < num_tasks) {
+          done[static_cast<std::size_t>(r.task)] = true;
+        }
+      }
+      continue;
+    }
     char* end = nullptr;
     const long long t = std::strtoll(name.c_str(), &end, 10);
     if (!name.empty() && *end == '\0' && t >= 0 && t < num_tasks) done[static_cast<std::size_t>(t)] = true;
@@ -158,8 +194,35 @@ std::vector<bool> ResumeState::tasks_done(int op, std::int64_t num_tasks) const 
   return done;
 }
 
+int ResumeState::task_log(int op) {
+  std::lock_guard lock(mutex_);
+  auto it = task_logs_.find(op);
+  if (it != task_logs_.end()) return it->second;
+  const std::filesystem::path dir = std::filesystem::path(local_root_) / ".resume" / ("op-" + std::to_string(op));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const std::string path = (dir / (std::string(host) + "-" + std::to_string(::getpid()) + ".log")).string();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw StorageError("cannot open the resume log " + path + ": " + std::strerror(errno));
+  task_logs_[op] = fd;
+  return fd;
+}
+
 void ResumeState::mark_task_done(int op, std::int64_t task) {
-  folder_.store->set(key("op-" + std::to_string(op) + "/" + std::to_string(task)), std::string_view(""));
+  if (local_root_.empty()) {
+    folder_.store->set(key("op-" + std::to_string(op) + "/" + std::to_string(task)), std::string_view(""));
+    return;
+  }
+  // One write(2) of a whole record with O_APPEND: records of threads and
+  // processes sharing the file never interleave.
+  const TaskRecord r{task, static_cast<std::uint64_t>(task) ^ kRecordCheck};
+  const ssize_t n = ::write(task_log(op), &r, sizeof r);
+  if (n != static_cast<ssize_t>(sizeof r)) {
+    throw StorageError("cannot append to the resume log of operation " + std::to_string(op) + ": " +
+                       (n < 0 ? std::strerror(errno) : "short write"));
+  }
 }
 
 FolderLock::FolderLock(const std::string& folder) {

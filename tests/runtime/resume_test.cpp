@@ -234,6 +234,41 @@ TEST_P(Resume, WithoutResumeEverythingRunsAgain) {
 INSTANTIATE_TEST_SUITE_P(Executors, Resume, ::testing::Values("single-threaded", "threads:2"),
                          [](const auto& info) { return info.param == "single-threaded" ? "sync" : "threads"; });
 
+// Task markers on a local folder go to an append-only log; a torn record
+// (a process killed mid-write) and a record that fails its check are
+// ignored, while per-task keys (remote stores) are still read.
+TEST(ResumeState, LocalTaskLogSurvivesATornRecordAndReadsPerTaskKeys) {
+  const fs::path dir = fs::temp_directory_path() / ("cubed-resume-log-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  {
+    ResumeState state(storage::open_store_path(dir.string()));
+    state.mark_task_done(0, 2);
+    state.mark_task_done(0, 5);
+    state.mark_task_done(1, 0);
+  }
+  const fs::path op0 = dir / ".resume" / "op-0";
+  ASSERT_TRUE(fs::is_directory(op0));
+  fs::path log;
+  for (const auto& e : fs::directory_iterator(op0)) log = e.path();
+  ASSERT_EQ(log.extension(), ".log");
+  EXPECT_EQ(fs::file_size(log), 32u);  // two records
+  {
+    std::FILE* f = std::fopen(log.c_str(), "ab");
+    const std::int64_t bad[2] = {7, 7};  // fails its check
+    std::fwrite(bad, sizeof bad, 1, f);
+    const std::int64_t torn = 9;  // half a record
+    std::fwrite(&torn, sizeof torn, 1, f);
+    std::fclose(f);
+  }
+  std::FILE* f = std::fopen((op0 / "3").c_str(), "wb");  // a per-task key, as on object storage
+  std::fclose(f);
+  const ResumeState reread(storage::open_store_path(dir.string()));
+  const std::vector<bool> done = reread.tasks_done(0, 10);
+  EXPECT_EQ(done, (std::vector<bool>{false, false, true, true, false, true, false, false, false, false}));
+  EXPECT_EQ(reread.tasks_done(1, 2), (std::vector<bool>{true, false}));
+  fs::remove_all(dir);
+}
+
 TEST(PlanFingerprint, SameComputationSameFolderOtherwiseDifferent) {
   SpecPtr spec = Spec::make((fs::temp_directory_path() / "cubed-fingerprint").string(), "50MB", "1MB");
   auto plan_of = [&](double value, std::int64_t chunks) {

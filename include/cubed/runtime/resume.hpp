@@ -6,13 +6,21 @@
 /// folder of the previous attempt. In it, ResumeState keeps markers, written
 /// only after what they vouch for is safely stored:
 ///   .resume/op-<i>.begun   the operation's output array was created
-///   .resume/op-<i>/<t>     task t succeeded (all its chunks written)
+///   .resume/op-<i>/<t>     task t succeeded (all its chunks written); on a
+///                          local work_dir, instead, one append-only log per
+///                          process, .resume/op-<i>/<host>-<pid>.log, of
+///                          16-byte records (task, task ^ a constant): a file
+///                          per task costs a create and a rename, 100s of µs
+///                          on a busy disk, where an append costs a write(2).
+///                          A torn last record (kill -9) is ignored.
 ///   .resume/op-<i>.done    every task succeeded and the metadata is written
 /// A task counts as done only through its marker, never because a chunk file
 /// exists: a missing chunk may be a legitimate fill chunk
 /// (write_empty_chunks=false) and a present one may belong to a task that
 /// wrote only some of its chunks (region copies).
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,7 +43,10 @@ std::string plan_fingerprint(const Plan& plan, const std::string& key);
 /// The markers of one computation folder (see file comment). Thread safe.
 class ResumeState {
  public:
-  explicit ResumeState(storage::StorePath folder) : folder_(std::move(folder)) {}
+  explicit ResumeState(storage::StorePath folder);
+  ~ResumeState();
+  ResumeState(const ResumeState&) = delete;
+  ResumeState& operator=(const ResumeState&) = delete;
   bool operation_begun(int op) const;
   bool operation_done(int op) const;
   void mark_begun(int op);
@@ -46,7 +57,13 @@ class ResumeState {
 
  private:
   std::string key(const std::string& name) const;
+  // The file descriptor of this process's log for `op`, opened once.
+  int task_log(int op);
+
   storage::StorePath folder_;
+  std::string local_root_;  // the folder's path when it is on the local filesystem, else empty
+  std::mutex mutex_;
+  std::map<int, int> task_logs_;  // op -> file descriptor
 };
 
 /// An exclusive lock on a computation folder of a local work_dir (flock on
