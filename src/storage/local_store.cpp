@@ -154,6 +154,24 @@ std::optional<Bytes> LocalStore::get_range(std::string_view key, std::int64_t of
   return data;
 }
 
+std::optional<std::int64_t> LocalStore::get_into(std::string_view key, std::span<std::uint8_t> out) const {
+  const fs::path path = path_of(key);
+  const auto file = open_regular_file(path);
+  if (!file) return std::nullopt;
+  if (file->size != static_cast<off_t>(out.size())) return static_cast<std::int64_t>(file->size);
+  std::size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::read(file->fd(), out.data() + done, out.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot read", path, errno);
+    }
+    if (n == 0) return static_cast<std::int64_t>(done);  // shrank since fstat
+    done += static_cast<std::size_t>(n);
+  }
+  return static_cast<std::int64_t>(done);
+}
+
 void LocalStore::set(std::string_view key, std::span<const std::uint8_t> value) {
   fs::path path = path_of(key);
   std::error_code ec;

@@ -1,5 +1,7 @@
 #include "cubed/storage/store.hpp"
 
+#include <cstring>
+
 #include <algorithm>
 #include <map>
 #include <mutex>
@@ -22,6 +24,13 @@ std::pair<std::size_t, std::size_t> resolve_range(std::size_t size, std::int64_t
   std::int64_t begin = offset < 0 ? std::max<std::int64_t>(0, n + offset) : std::min(offset, n);
   std::int64_t end = length < 0 ? n : begin + std::min(length, n - begin);
   return {static_cast<std::size_t>(begin), static_cast<std::size_t>(end)};
+}
+
+std::optional<std::int64_t> Store::get_into(std::string_view key, std::span<std::uint8_t> out) const {
+  std::optional<Bytes> value = get(key);
+  if (!value) return std::nullopt;
+  if (value->size() == out.size()) std::memcpy(out.data(), value->data(), out.size());
+  return static_cast<std::int64_t>(value->size());
 }
 
 std::optional<Bytes> Store::get_range(std::string_view key, std::int64_t offset, std::int64_t length) const {

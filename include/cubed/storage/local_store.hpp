@@ -22,6 +22,7 @@ class LocalStore final : public Store {
 
   std::optional<Bytes> get(std::string_view key) const override;
   std::optional<Bytes> get_range(std::string_view key, std::int64_t offset, std::int64_t length) const override;
+  std::optional<std::int64_t> get_into(std::string_view key, std::span<std::uint8_t> out) const override;
   void set(std::string_view key, std::span<const std::uint8_t> value) override;
   using Store::set;
   void erase(std::string_view key) override;

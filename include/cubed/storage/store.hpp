@@ -33,6 +33,11 @@ class Store {
   virtual std::vector<std::string> list(std::string_view prefix) const = 0;
   /// Erases every key under `prefix`.
   virtual void erase_prefix(std::string_view prefix);
+  /// Reads a value straight into `out` when it has exactly out.size() bytes
+  /// (an uncompressed chunk into its buffer, sparing a copy). Returns the
+  /// value's size (out is filled only when it equals out.size()), nullopt
+  /// when the key is missing. The default gets the value, then copies.
+  virtual std::optional<std::int64_t> get_into(std::string_view key, std::span<std::uint8_t> out) const;
   /// A ranged read: `length` bytes from `offset` (a negative offset counts
   /// from the end, so (-n, n) is the last n bytes; a negative length reads
   /// to the end), clipped to the value's end; nullopt when the key is

@@ -58,6 +58,13 @@ class BloscCodec final : public Codec {
   }
 
   Bytes decode(std::span<const std::uint8_t> encoded, std::size_t decoded_size) const override {
+    Bytes out(decoded_size);
+    decode_into(encoded, out);
+    return out;
+  }
+
+  void decode_into(std::span<const std::uint8_t> encoded, std::span<std::uint8_t> out) const override {
+    const std::size_t decoded_size = out.size();
     if (encoded.size() < BLOSC_MIN_HEADER_LENGTH) {
       throw_corrupt(kId, encoded.size(), decoded_size, "shorter than the 16-byte header");
     }
@@ -76,13 +83,11 @@ class BloscCodec final : public Codec {
       throw_corrupt(kId, encoded.size(), decoded_size,
                     fmt::format("header gives {} decoded bytes", nbytes));
     }
-    Bytes out(decoded_size);
-    if (decoded_size == 0) return out;
+    if (decoded_size == 0) return;
     int n = blosc_decompress_ctx(encoded.data(), out.data(), out.size(), /*numinternalthreads=*/1);
     if (n < 0 || static_cast<std::size_t>(n) != decoded_size) {
       throw_corrupt(kId, encoded.size(), decoded_size, fmt::format("decompression failed ({})", n));
     }
-    return out;
   }
 
   std::int64_t max_encoded_size(std::int64_t raw_bytes) const override {

@@ -11,6 +11,12 @@
 #include "storage/codecs/builtin_codecs.hpp"
 
 namespace cubed::storage {
+
+void Codec::decode_into(std::span<const std::uint8_t> encoded, std::span<std::uint8_t> out) const {
+  const Bytes decoded = decode(encoded, out.size());
+  std::copy(decoded.begin(), decoded.end(), out.begin());
+}
+
 namespace {
 
 // ---- JSON -------------------------------------------------------------------

@@ -44,6 +44,13 @@ class Lz4Codec final : public Codec {
   }
 
   Bytes decode(std::span<const std::uint8_t> encoded, std::size_t decoded_size) const override {
+    Bytes out(decoded_size);
+    decode_into(encoded, out);
+    return out;
+  }
+
+  void decode_into(std::span<const std::uint8_t> encoded, std::span<std::uint8_t> out) const override {
+    const std::size_t decoded_size = out.size();
     if (encoded.size() < kHeaderSize + 1) {
       throw_corrupt(kId, encoded.size(), decoded_size, "shorter than the header and one block");
     }
@@ -59,7 +66,6 @@ class Lz4Codec final : public Codec {
         encoded.size() - kHeaderSize > static_cast<std::size_t>(INT32_MAX)) {
       throw_corrupt(kId, encoded.size(), decoded_size, "too large for an LZ4 block");
     }
-    Bytes out(decoded_size);
     int n = LZ4_decompress_safe(reinterpret_cast<const char*>(encoded.data() + kHeaderSize),
                                 reinterpret_cast<char*>(out.data()),
                                 static_cast<int>(encoded.size() - kHeaderSize),
@@ -68,7 +74,6 @@ class Lz4Codec final : public Codec {
     if (static_cast<std::size_t>(n) != decoded_size) {
       throw_corrupt(kId, encoded.size(), decoded_size, fmt::format("decoded {} bytes", n));
     }
-    return out;
   }
 
   std::int64_t max_encoded_size(std::int64_t raw_bytes) const override {

@@ -96,15 +96,21 @@ class ZstdCodec final : public Codec {
   }
 
   Bytes decode(std::span<const std::uint8_t> encoded, std::size_t decoded_size) const override {
+    Bytes out(decoded_size);
+    decode_into(encoded, out);
+    return out;
+  }
+
+  void decode_into(std::span<const std::uint8_t> encoded, std::span<std::uint8_t> out) const override {
+    const std::size_t decoded_size = out.size();
     codec_detail::check_not_empty(kId, encoded, decoded_size);
     unsigned long long content = total_content_size(encoded);
     if (content == ZSTD_CONTENTSIZE_ERROR) {
       throw_corrupt(kId, encoded.size(), decoded_size, "not a sequence of complete zstd frames");
     }
-    Bytes out(decoded_size);
     if (content == ZSTD_CONTENTSIZE_UNKNOWN) {
       decode_streaming(encoded, out);
-      return out;
+      return;
     }
     if (content != decoded_size) {
       throw_corrupt(kId, encoded.size(), decoded_size,
@@ -116,7 +122,6 @@ class ZstdCodec final : public Codec {
     if (n != decoded_size) {
       throw_corrupt(kId, encoded.size(), decoded_size, fmt::format("decoded {} bytes", n));
     }
-    return out;
   }
 
   std::int64_t max_encoded_size(std::int64_t raw_bytes) const override {
@@ -126,7 +131,7 @@ class ZstdCodec final : public Codec {
  private:
   // Frames written by streaming compressors may omit the content size: decode
   // into the expected size, probing one spare byte to detect longer data.
-  static void decode_streaming(std::span<const std::uint8_t> encoded, Bytes& out) {
+  static void decode_streaming(std::span<const std::uint8_t> encoded, std::span<std::uint8_t> out) {
     ZSTD_DCtx* dctx = thread_dctx();
     ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters);
     ZSTD_inBuffer in{encoded.data(), encoded.size(), 0};

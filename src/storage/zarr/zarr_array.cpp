@@ -233,36 +233,36 @@ std::optional<NDBuffer> ZarrArray::read_chunk_if_stored(const Shape& coords) con
     copy_region(*shard, Shape(shape.size(), 0), clipped, Shape(shape.size(), 0), shape);
     return clipped;
   }
-  auto encoded = impl_->where.store->get(key);
-  if (!encoded) return std::nullopt;
   const std::size_t full_bytes = static_cast<std::size_t>(meta.chunk_nbytes());
   const std::string where = impl_->where.store->describe() + "/" + key;
-  Bytes decoded;
-  if (meta.compressor) {
-    try {
-      decoded = meta.compressor->decode(*encoded, full_bytes);
-    } catch (const CodecError& e) {
-      throw CodecError("chunk '" + where + "': " + e.what());
-    }
-    encoded.reset();
-  } else {
-    if (encoded->size() != full_bytes) {
-      throw CodecError("chunk '" + where + "': expected " + std::to_string(full_bytes) + " bytes (uncompressed), found " +
-                       std::to_string(encoded->size()) + " (truncated or corrupt)");
-    }
-    decoded = std::move(*encoded);
-  }
-  if (meta.endian == Endian::kBig) byteswap_elements(meta.dtype, decoded);
   const Shape& full_shape = meta.chunks;
   const Shape shape = impl_->grid.chunk_shape(coords);
   const bool is_fortran = meta.order == Order::kF && full_shape.size() > 1;
-  NDBuffer full(meta.dtype, is_fortran ? reversed(full_shape) : full_shape);
-  std::memcpy(full.data(), decoded.data(), full_bytes);
-  decoded = Bytes();
-  if (is_fortran) full = transpose(full, reversed_axes(static_cast<int>(full_shape.size())));
+  // Decoded (or read, when uncompressed) straight into the chunk's buffer.
+  std::optional<NDBuffer> full;
+  if (meta.compressor) {
+    auto encoded = impl_->where.store->get(key);
+    if (!encoded) return std::nullopt;
+    full.emplace(meta.dtype, is_fortran ? reversed(full_shape) : full_shape);
+    try {
+      meta.compressor->decode_into(*encoded, full->bytes());
+    } catch (const CodecError& e) {
+      throw CodecError("chunk '" + where + "': " + e.what());
+    }
+  } else {
+    full.emplace(meta.dtype, is_fortran ? reversed(full_shape) : full_shape);
+    const std::optional<std::int64_t> stored = impl_->where.store->get_into(key, full->bytes());
+    if (!stored) return std::nullopt;
+    if (*stored != static_cast<std::int64_t>(full_bytes)) {
+      throw CodecError("chunk '" + where + "': expected " + std::to_string(full_bytes) + " bytes (uncompressed), found " +
+                       std::to_string(*stored) + " (truncated or corrupt)");
+    }
+  }
+  if (meta.endian == Endian::kBig) byteswap_elements(meta.dtype, full->bytes());
+  if (is_fortran) *full = transpose(*full, reversed_axes(static_cast<int>(full_shape.size())));
   if (shape == full_shape) return full;
   NDBuffer clipped(meta.dtype, shape);
-  copy_region(full, Shape(shape.size(), 0), clipped, Shape(shape.size(), 0), shape);
+  copy_region(*full, Shape(shape.size(), 0), clipped, Shape(shape.size(), 0), shape);
   return clipped;
 }
 

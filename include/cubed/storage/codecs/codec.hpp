@@ -26,6 +26,10 @@ class Codec {
   /// CodecError (naming the codec and the sizes) when the data is corrupt,
   /// truncated, or decodes to another size.
   virtual Bytes decode(std::span<const std::uint8_t> encoded, std::size_t decoded_size) const = 0;
+  /// Decompresses `encoded` straight into `out` (exactly out.size() bytes),
+  /// sparing a copy when the caller owns the destination (a chunk buffer).
+  /// Same errors as decode. The default decodes, then copies.
+  virtual void decode_into(std::span<const std::uint8_t> encoded, std::span<std::uint8_t> out) const;
   /// Upper bound of the encoded size of `raw_bytes` input, used by the
   /// memory model for the encoded copy of an output chunk.
   virtual std::int64_t max_encoded_size(std::int64_t raw_bytes) const = 0;
