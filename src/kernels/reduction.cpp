@@ -119,7 +119,28 @@ Layout make_layout(const Shape& shape, const std::vector<bool>& reduced, const S
     l.out = {0};
     l.index = {0};
   }
-  return l;
+  // Outer reduced axes innermost among the outer axes: the runs that fold
+  // into the same slots then follow one another, so that a slot row stays in
+  // cache instead of the whole state being swept once per reduced position
+  // (mean over the leading axis of a 150 MB chunk: 10 sweeps of a 90 MB
+  // state). Each slot still receives its elements in the same order, so the
+  // results are bit for bit those of the plain C-order walk.
+  const std::size_t outer = l.extent.size() - 1;
+  std::vector<std::size_t> order;
+  for (std::size_t d = 0; d < outer; ++d) {
+    if (l.out[d] != 0) order.push_back(d);
+  }
+  for (std::size_t d = 0; d < outer; ++d) {
+    if (l.out[d] == 0) order.push_back(d);
+  }
+  Layout sorted = l;
+  for (std::size_t i = 0; i < outer; ++i) {
+    sorted.extent[i] = l.extent[order[i]];
+    sorted.in[i] = l.in[order[i]];
+    sorted.out[i] = l.out[order[i]];
+    sorted.index[i] = l.index[order[i]];
+  }
+  return sorted;
 }
 
 // Calls inner(in_offset, slot_offset, index_offset, n, slot_step, index_step)
@@ -373,27 +394,32 @@ void moments_chunk(const NDBuffer& chunk, NDBuffer& state, const Layout& l) {
       slot[kReHi] += sum;
     }
   };
-  // Pass 1: counts and sums, then the means.
+  // Pass 1: counts and sums, then the means. Without NaN skipping every
+  // slot counts the same number of elements, added once at the end.
   walk(l, [&](std::int64_t in, std::int64_t out, std::int64_t, std::int64_t n, std::int64_t step, std::int64_t) {
     if (step == 0) {
       double* slot = s + k * out;
-      std::int64_t count = n;
       if constexpr (Skip) {
+        std::int64_t count = n;
         for (std::int64_t i = 0; i < n; ++i) count -= is_nan(x[in + i]) ? 1 : 0;
+        slot[kN] += static_cast<double>(count);
       }
-      slot[kN] += static_cast<double>(count);
       put_sum(slot, fold_pairwise<V>(x + in, n, value, add));
     } else {
       for (std::int64_t i = 0; i < n; ++i) {
         const T v = x[in + i];
         if (Skip && is_nan(v)) continue;
         double* slot = s + k * (out + i * step);
-        slot[kN] += 1;
+        if constexpr (Skip) slot[kN] += 1;
         put_sum(slot, widen<V>(v));
       }
     }
   });
   const std::int64_t slots = state.size() / k;
+  if constexpr (!Skip) {
+    const double per_slot = static_cast<double>(chunk.size() / slots);
+    for (std::int64_t i = 0; i < slots; ++i) s[k * i + kN] += per_slot;
+  }
   for (std::int64_t i = 0; i < slots; ++i) {
     double* slot = s + k * i;
     if (slot[kN] > 0) {
