@@ -13,7 +13,7 @@ CPP_EXECUTORS = ("single-threaded", "threads:2")
 def cubed_cpp_cmd(cli, case, executor, out, work_dir):
     c = case["cpp"]
     cmd = [cli, "eval", c["expr"]] + [f"{k}={v}" for k, v in c.get("inputs", {}).items()]
-    cmd += ["-o", out, "--overwrite", "--executor", executor, "--work-dir", work_dir,
+    cmd += ["-o", out, "--overwrite", "--executor", executor, "--work-dir", c.get("work_dir", work_dir),
             "--allowed-mem", case["allowed_mem"]]
     if "reserved_mem" in case:
         cmd += ["--reserved-mem", case["reserved_mem"]]

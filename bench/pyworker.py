@@ -37,6 +37,10 @@ def run_dask(workload, a):
         r = da.from_zarr(a["a"]) @ da.from_zarr(a["b"])
     elif workload == "overhead":
         r = da.arange(a["n"], chunks=a["chunk"]) + 1
+    elif workload == "overhead_sum":
+        total = (da.arange(a["n"], chunks=a["chunk"]) + 1).sum().compute()
+        zarr.open(a["out"], "w", shape=(), dtype=np.int64)[()] = total
+        return {"compute_s": time.perf_counter() - t0}
     else:
         raise SystemExit(f"unknown workload {workload}")
     da.to_zarr(r, a["out"], overwrite=True, compressor=_out_comp(a))
@@ -130,6 +134,20 @@ def run_ceilings(_, a):
     t_w = _best(write, a["repeats"])
     t_r = _best(read, a["repeats"])
     os.remove(path)
+    # A chunk file as a store writes it: a small file created under a
+    # temporary name, then renamed (the floor of a task that writes a chunk).
+    small = os.path.join(a["scratch"], "ceiling-files")
+    os.makedirs(small, exist_ok=True)
+    nfiles = 2000
+    t0 = time.perf_counter()
+    for i in range(nfiles):
+        tmp, final = os.path.join(small, f".{i}.tmp"), os.path.join(small, str(i))
+        with open(tmp, "wb") as f:
+            f.write(b"x" * 32)
+        os.replace(tmp, final)
+    t_files = time.perf_counter() - t0
+    import shutil
+    shutil.rmtree(small)
     gb = 1e9
     return {"compute_s": t_copy,
             "copy_GBps": 2 * nbytes / t_copy / gb,  # STREAM counts read + write
@@ -137,7 +155,8 @@ def run_ceilings(_, a):
             "lz4_decode_GBps": chunk.nbytes / t_dec / gb,
             "lz4_ratio": chunk.nbytes / len(enc),
             "file_write_GBps": nbytes / t_w / gb,
-            "file_read_GBps": nbytes / t_r / gb}
+            "file_read_GBps": nbytes / t_r / gb,
+            "file_create_us": t_files / nfiles * 1e6}
 
 
 PEERS = {"dask": run_dask, "numpy": run_numpy, "cubed": run_cubed, "ceilings": run_ceilings}

@@ -154,6 +154,20 @@ def build(mode, root):
         allowed_mem="2GB", tasks=ntask,
         cpp=dict(expr=f"arange({ntask * 4}, chunks=4) + 1", compressor="none"),
         py=dict(n=ntask * 4, chunk=4, compressor="none"), verify=overhead_verify, numpy=False))
+
+    # 5b. task overhead without a file per task: the sum of the same array
+    # (intermediates in memory for cubed-cpp), one scalar stored. This is the
+    # engine's own cost per task; 5 adds the filesystem's create + rename.
+    def overhead_sum_verify(path, n=ntask * 4):
+        r = open_result(path)[()]
+        _check(int(r) == n * (n + 1) // 2, f"overhead sum: {r} != {n * (n + 1) // 2}")
+
+    cases.append(dict(
+        id=f"overhead {ntask} tasks, no files", workload="overhead_sum", nbytes=ntask * 4 * 8,
+        allowed_mem="2GB", tasks=ntask,
+        cpp=dict(expr=f"sum(arange({ntask * 4}, chunks=4) + 1)", compressor="none",
+                 work_dir="memory://bench"),
+        py=dict(n=ntask * 4, chunk=4, compressor="none"), verify=overhead_sum_verify, numpy=False))
     return cases
 
 
