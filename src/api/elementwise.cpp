@@ -1,5 +1,6 @@
 #include "cubed/api/elementwise.hpp"
 
+#include <map>
 #include <optional>
 
 #include "api/elementwise_internal.hpp"
@@ -83,17 +84,27 @@ Array detail::broadcast_blockwise(const std::string& name, const std::vector<Bro
   const std::string out_index = letters(ndim);
   BlockwiseOptions options;
   options.name = name;
+  // An array given twice (x * x) is one blockwise input, so that its chunk
+  // is read and decoded once per task and counted once in memory.
+  std::vector<std::size_t> arg_of;  // per array operand: its blockwise input
+  std::map<const ArrayNode*, std::size_t> arg_of_node;
   for (const BroadcastInput& in : inputs) {
     if (!in.array.valid()) continue;
     Array x = in.array;
     const int offset = ndim - x.ndim();
+    if (x.dtype() != in.dtype) options.extra_memory += shape_size(x.chunks()) * item_size(in.dtype);
+    if (auto seen = arg_of_node.find(x.node().get()); seen != arg_of_node.end()) {
+      arg_of.push_back(seen->second);
+      continue;
+    }
+    arg_of_node[x.node().get()] = args.size();
+    arg_of.push_back(args.size());
     Shape wanted = x.chunks();
     for (int d = 0; d < x.ndim(); ++d) {
       if (x.shape()[d] == shape[d + offset] && x.shape()[d] != 1) wanted[d] = chunks[d + offset];
     }
     if (wanted != x.chunks()) x = rechunk(x, std::vector<std::int64_t>(wanted.begin(), wanted.end()));
     args.emplace_back(x, out_index.substr(static_cast<std::size_t>(offset)));
-    if (x.dtype() != in.dtype) options.extra_memory += shape_size(x.chunks()) * item_size(in.dtype);
   }
   // Scalars are captured as 0-d buffers of their compute dtype.
   std::vector<std::optional<NDBuffer>> scalars;
@@ -102,8 +113,8 @@ Array detail::broadcast_blockwise(const std::string& name, const std::vector<Bro
     scalars.push_back(in.array.valid() ? std::nullopt : std::optional<NDBuffer>(in.scalar));
     dtypes.push_back(in.dtype);
   }
-  BlockFunction fn = [kernel = std::move(kernel), scalars, dtypes, result](const std::vector<NDBuffer>& in,
-                                                                           const Shape& out_shape) {
+  BlockFunction fn = [kernel = std::move(kernel), scalars, dtypes, result, arg_of](const std::vector<NDBuffer>& in,
+                                                                                   const Shape& out_shape) {
     std::size_t next = 0;
     std::vector<NDBuffer> converted;  // reserved: the pointers below stay valid
     converted.reserve(scalars.size());
@@ -113,7 +124,7 @@ Array detail::broadcast_blockwise(const std::string& name, const std::vector<Bro
         operands.push_back(&*scalars[i]);
         continue;
       }
-      const NDBuffer& chunk = in[next++];
+      const NDBuffer& chunk = in[arg_of[next++]];
       if (chunk.dtype() == dtypes[i]) {
         operands.push_back(&chunk);
       } else {

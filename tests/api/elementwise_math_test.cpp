@@ -354,3 +354,32 @@ TEST_F(ElementwiseMathApi, ErrorsNameTheFunctionAndDType) {
 
 }  // namespace
 }  // namespace cubed
+
+namespace cubed {
+namespace {
+
+// An array given as several operands (x * x, where(x > 0, x, x)) is one input
+// of the blockwise operation: each chunk is read once per task, and counted
+// once in projected memory.
+TEST_F(ElementwiseMathApi, AnArrayGivenTwiceIsReadOnce) {
+  const NDBuffer data = sample(DType::kFloat64);
+  const Array x = lazy(data, {3, 2});
+  const Array y = lazy(data, {3, 2});
+  const Array square = multiply(x, x);
+  const Array product = multiply(x, y);
+  EXPECT_EQ(square.node()->op->inputs().size(), 1u);
+  EXPECT_EQ(product.node()->op->inputs().size(), 2u);
+  EXPECT_LT(square.node()->op->task_memory(*square.node()), product.node()->op->task_memory(*product.node()));
+  const Array picked = where(greater(x, Scalar(0.0)), x, x);
+  EXPECT_EQ(picked.node()->op->inputs().size(), 2u);  // the condition and x
+  const NDBuffer s = compute(square);
+  const NDBuffer p = compute(picked);
+  for (std::int64_t i = 0; i < data.size(); ++i) {
+    const double v = data.get(i).as_double();
+    EXPECT_TRUE(s.get(i).as_double() == v * v || (std::isnan(v) && std::isnan(s.get(i).as_double()))) << i;
+    EXPECT_TRUE(p.get(i).as_double() == v || (std::isnan(v) && std::isnan(p.get(i).as_double()))) << i;
+  }
+}
+
+}  // namespace
+}  // namespace cubed

@@ -240,6 +240,18 @@ TEST_F(EvalCommand, ExecutorsAndMemoryOptions) {
                  {"exceeds allowed_mem"});
   EXPECT_FALSE(fs::exists(path("m.zarr/.zarray")));
   expect_failure(eval_ab("a", {"-o", path("e.zarr"), "--executor", "warp"}), 2, {"unknown executor 'warp'"});
+  // The scheduler's options: independent operations at once, batches, no
+  // backups, no retries; the answer does not change.
+  expect_success(eval_ab("(a - b) * (a + b)", {"-o", path("s.zarr"), "--executor", "threads:2",
+                                                "--compute-arrays-in-parallel", "--batch-size", "1", "--no-backups",
+                                                "--retries", "0", "--no-optimize", "--work-dir", path("work")}));
+  out = read_array(path("s.zarr"));
+  for (std::int64_t i = 0; i < out.size(); ++i) {
+    const double x = a_.get(i).as_double(), y = b_.get(i).as_double();
+    EXPECT_EQ(out.get(i).as_double(), (x - y) * (x + y));
+  }
+  expect_failure(eval_ab("a", {"-o", path("r.zarr"), "--retries", "-1"}), 2, {"--retries needs a whole number, 0 or more, got '-1'"});
+  expect_failure(eval_ab("a", {"-o", path("r.zarr"), "--batch-size", "0"}), 2, {"--batch-size needs a positive whole number, got '0'"});
 }
 
 // ---- printing ----------------------------------------------------------------------------
@@ -396,7 +408,8 @@ TEST(EvalHelp, UsageListsTheOptions) {
   expect_success(r);
   EXPECT_EQ(r.out.rfind("usage: cubed eval EXPR", 0), 0u) << r.out;
   for (const char* option : {"-o, --output", "--chunks", "--compressor", "--allowed-mem", "--reserved-mem",
-                             "--work-dir", "--executor", "--overwrite", "--explain", "--stats", "--print"}) {
+                             "--work-dir", "--executor", "--overwrite", "--explain", "--stats", "--print",
+                             "--retries", "--no-backups", "--batch-size", "--compute-arrays-in-parallel"}) {
     EXPECT_NE(r.out.find(option), std::string::npos) << option;
   }
   r = run_program(CUBED_CLI_PATH, {"--help"});

@@ -39,7 +39,7 @@ Array result_array(const expr::Value& value, const SpecPtr& spec) {
 }
 
 // A positive whole number given to `option`.
-std::int64_t parse_count(const std::string& text, const std::string& option) {
+std::int64_t parse_count(const std::string& text, const std::string& option, std::int64_t minimum = 1) {
   std::size_t used = 0;
   long long n = 0;
   try {
@@ -47,8 +47,10 @@ std::int64_t parse_count(const std::string& text, const std::string& option) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size() || text.empty() || n <= 0) {
-    throw InvalidArgumentError(option + " needs a positive whole number, got '" + text + "'");
+  if (used != text.size() || text.empty() || n < minimum) {
+    throw InvalidArgumentError(option + (minimum > 0 ? std::string(" needs a positive whole number")
+                                                     : std::string(" needs a whole number, 0 or more")) +
+                               ", got '" + text + "'");
   }
   return n;
 }
@@ -165,6 +167,13 @@ const char* const kEvalUsage =
     "  --progress           show progress per operation on stderr\n"
     "  --history DIR        write plan.csv, events.csv and stats.csv of the run into DIR\n"
     "  --timeline FILE.svg  draw the run's tasks over time, one band per operation\n"
+    "  --retries N          runs of a failed task after the first (default 2)\n"
+    "  --no-backups         no backup copies of straggling tasks (on by default for\n"
+    "                       the threads, processes and mpi executors)\n"
+    "  --batch-size N       start at most N tasks of an operation at a time\n"
+    "  --compute-arrays-in-parallel\n"
+    "                       run operations that do not depend on each other at the\n"
+    "                       same time (more tasks for the workers; same memory per task)\n"
     "  --resume             continue the same computation (same EXPR, inputs, options,\n"
     "                       work dir) after a failure or a kill: completed operations\n"
     "                       and finished tasks are not run again\n"
@@ -175,8 +184,9 @@ int run_eval(const std::vector<std::string>& args) {
   Arguments parsed(args,
                    {{"--output", "--chunks", "--compressor", "--allowed-mem", "--reserved-mem", "--work-dir",
                      "--executor", "--history", "--timeline", "--plan", "--max-total-source-arrays",
-                     "--max-total-num-input-blocks", "--zarr-format", "--shards"},
-                    {"--explain", "--stats", "--print", "--overwrite", "--progress", "--resume", "--no-optimize"},
+                     "--max-total-num-input-blocks", "--zarr-format", "--shards", "--retries", "--batch-size"},
+                    {"--explain", "--stats", "--print", "--overwrite", "--progress", "--resume", "--no-optimize",
+                     "--no-backups", "--compute-arrays-in-parallel"},
                     {{"-o", "--output"}}});
   if (parsed.positional().empty()) throw InvalidArgumentError("eval needs an expression EXPR");
   const std::optional<std::string> output = parsed.option("--output");
@@ -205,6 +215,10 @@ int run_eval(const std::vector<std::string>& args) {
     compute_options.plan.max_total_num_input_blocks = parse_count(*n, "--max-total-num-input-blocks");
   }
   if (auto timeline = parsed.option("--timeline")) compute_options.callbacks.push_back(make_timeline(*timeline));
+  if (auto n = parsed.option("--retries")) compute_options.retries = static_cast<int>(parse_count(*n, "--retries", 0));
+  if (auto n = parsed.option("--batch-size")) compute_options.batch_size = parse_count(*n, "--batch-size");
+  compute_options.use_backups = !parsed.flag("--no-backups");
+  compute_options.compute_arrays_in_parallel = parsed.flag("--compute-arrays-in-parallel");
   // Values inside the expression (the 2 in x * 2) are invisible in the plan:
   // the expression and what shapes the result name the computation too.
   compute_options.resume = parsed.flag("--resume");
