@@ -51,6 +51,17 @@ std::int64_t FusedCosts::bytes_read_per_task(const ArrayNode& node) const {
   return total;
 }
 
+std::int64_t FusedCosts::bytes_read(const ArrayNode& node) const {
+  const auto inputs = node.op->inputs();
+  const auto reads = node.op->input_chunk_reads(node);
+  if (reads.size() != inputs.size()) return shape_size(node.op->task_grid(node)) * bytes_read_per_task(node);
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    total += reads[i] * (fused(*inputs[i]) ? bytes_read_per_task(*inputs[i]) : inputs[i]->chunk_nbytes());
+  }
+  return total;
+}
+
 namespace {
 
 bool is_blockwise(const ArrayNode& node) { return node.op->kind() == OperationKind::kBlockwise; }

@@ -30,6 +30,10 @@ class FusedCosts {
   /// Bytes one task of `node` reads from its source arrays (an estimate
   /// from the first task's chunk counts).
   std::int64_t bytes_read_per_task(const ArrayNode& node) const;
+  /// Bytes all tasks of `node` read from their source arrays: the chunk
+  /// reads of every task where the operation counts them, else the first
+  /// task's estimate times the tasks.
+  std::int64_t bytes_read(const ArrayNode& node) const;
 
  private:
   const std::set<const ArrayNode*>& fused_;

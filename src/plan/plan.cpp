@@ -97,7 +97,7 @@ Plan Plan::build(const std::vector<Output>& outputs, const PlanOptions& options)
     }
     if (out != output_of.end()) op.output_index = out->second;
     op.bytes_written = node->nbytes();
-    op.bytes_read = op.num_tasks * costs.bytes_read_per_task(*node);
+    op.bytes_read = costs.bytes_read(*node);
     int index = static_cast<int>(plan.operations_.size());
     plan.operations_.push_back(std::move(op));
     op_index[node.get()] = index;

@@ -24,6 +24,30 @@ std::int64_t axis_reads(std::int64_t length, std::int64_t input, std::int64_t re
   return total;
 }
 
+// The intermediate chunk length along one axis near `ideal` (the geometric
+// mean of source and target): a multiple of the smaller of the two that
+// divides their lcm, when one lies within a factor of 2. Such a length lines
+// up with both neighbours, so that neither stage reads a chunk partly (a
+// (1, 1000, 1000) -> (500, 50, 50) rechunk through (22, 224, 224) read its
+// intermediate 7 times over; through (20, 200, 200), once).
+std::int64_t aligned_length(double ideal, std::int64_t source, std::int64_t target, std::int64_t length) {
+  const std::int64_t rounded = std::clamp<std::int64_t>(std::llround(ideal), 1, std::max<std::int64_t>(length, 1));
+  const std::int64_t step = std::min(source, target);
+  const std::int64_t lcm = std::lcm(source, target);
+  if (step <= 0 || lcm / step > 100000) return rounded;
+  std::int64_t best = rounded;
+  double best_distance = std::log(2.0);
+  for (std::int64_t c = step; c <= lcm && c <= length; c += step) {
+    if (lcm % c != 0) continue;
+    const double distance = std::abs(std::log(static_cast<double>(c)) - std::log(ideal));
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = c;
+    }
+  }
+  return best;
+}
+
 std::int64_t product(const Shape& s) {
   std::int64_t p = 1;
   for (auto v : s) p *= v;
@@ -138,14 +162,35 @@ class RegionCopyOp final : public Operation {
     return shape_size(region_) * item_size(self.dtype) + input_->op->read_memory(*input_) + extract +
            write_memory(self);
   }
-  std::vector<std::int64_t> input_chunk_counts(const ArrayNode&) const override {
+  // Input chunks a region touches: per axis, the most over the task
+  // positions (counts) and their sum (reads); the tasks form a grid, so the
+  // totals multiply across axes.
+  std::vector<std::int64_t> input_chunk_counts(const ArrayNode& self) const override {
     std::int64_t n = 1;
-    for (std::size_t d = 0; d < region_.size(); ++d) {
-      n *= std::min((region_[d] + input_->chunks()[d] - 1) / input_->chunks()[d] + 1, input_->grid.grid_shape()[d]);
-    }
+    for (std::size_t d = 0; d < region_.size(); ++d) n *= touched(self, d).first;
+    return {n};
+  }
+  std::vector<std::int64_t> input_chunk_reads(const ArrayNode& self) const override {
+    std::int64_t n = 1;
+    for (std::size_t d = 0; d < region_.size(); ++d) n *= touched(self, d).second;
     return {n};
   }
   const Shape& region() const { return region_; }
+
+  // Along axis d: the most input chunks one region touches, and the sum over
+  // the regions.
+  std::pair<std::int64_t, std::int64_t> touched(const ArrayNode& self, std::size_t d) const {
+    const std::int64_t length = self.shape()[d];
+    const std::int64_t c = std::max<std::int64_t>(input_->chunks()[d], 1);
+    std::int64_t most = 0, sum = 0;
+    for (std::int64_t start = 0; start < length; start += region_[d]) {
+      const std::int64_t end = std::min(start + region_[d], length);
+      const std::int64_t n = (end - 1) / c - start / c + 1;
+      most = std::max(most, n);
+      sum += n;
+    }
+    return {std::max<std::int64_t>(most, 1), std::max<std::int64_t>(sum, 1)};
+  }
 
   void run_task(const ArrayNode& self, const Shape& task, ChunkContext& context) const override {
     const std::size_t ndim = region_.size();
@@ -233,7 +278,7 @@ RechunkPlan plan_rechunk(const Shape& shape, std::int64_t item_bytes, const Shap
         for (std::size_t d = 0; d < ndim; ++d) {
           double v = std::exp(std::log(static_cast<double>(source[d])) * (1 - t) +
                               std::log(static_cast<double>(target[d])) * t);
-          next[d] = std::clamp<std::int64_t>(std::llround(v), 1, std::max<std::int64_t>(shape[d], 1));
+          next[d] = aligned_length(v, previous[d], target[d], shape[d]);
         }
       }
       StagePlanner planner{shape, item_bytes, budget, i - 1, read_memory, write_memory};

@@ -95,6 +95,25 @@ TEST(RechunkPlan, AlignedChunksReadOnce) {
   EXPECT_EQ(plan.bytes_read(), 40'000);
 }
 
+// Time slices to time series, the benchmark's shape: the intermediate chunks
+// line up with both ends (multiples of the target that divide the source), so
+// that each stage reads its input once, and the plan says so.
+TEST(RechunkPlan, IntermediateChunksLineUpWithBothEnds) {
+  auto read = [](int, const Shape& c) { return 2 * shape_size(c) * 4; };
+  auto write = [](const Shape& c) { return 2 * shape_size(c) * 4; };
+  const Shape shape = {500, 1000, 1000};
+  RechunkPlan plan = plan_rechunk(shape, 4, {1, 1000, 1000}, {500, 50, 50}, 250'000'000, read, write);
+  ASSERT_EQ(plan.stages.size(), 2u);
+  const Shape& middle = plan.stages[0].target_chunks;
+  for (std::size_t d = 1; d < 3; ++d) {
+    EXPECT_EQ(middle[d] % 50, 0) << shape_to_string(middle);
+    EXPECT_EQ(1000 % middle[d], 0) << shape_to_string(middle);
+  }
+  EXPECT_EQ(500 % middle[0], 0) << shape_to_string(middle);
+  const std::int64_t nbytes = 500LL * 1000 * 1000 * 4;
+  for (const auto& s : plan.stages) EXPECT_EQ(s.bytes_read, nbytes) << shape_to_string(s.region);
+}
+
 TEST(Rechunk, StagesAppearInThePlan) {
   SpecOptions options;
   options.work_dir = (fs::temp_directory_path() / "cubed-rechunk-plan").string();
