@@ -23,8 +23,15 @@ def cubed_cpp_cmd(cli, case, executor, out, work_dir):
     return cmd
 
 
-def python_cmd(peer, case, out, work_dir):
+CUBED_EXECUTORS = ("single-threaded", "threads:2")
+
+
+def python_cmd(peer, case, out, work_dir, executor=None):
     args = dict(case["py"], out=out, work_dir=work_dir, allowed_mem=case["allowed_mem"])
+    if "reserved_mem" in case:
+        args["reserved_mem"] = case["reserved_mem"]
+    if executor:
+        args["executor"] = executor
     return [PY, WORKER, peer, case["workload"], json.dumps(args)]
 
 
@@ -37,16 +44,29 @@ def cubed_env(src):
     return env
 
 
+CUBED_PROBE = """
+import os, re, cubed, cubed.array_api
+v = cubed.__version__
+if v == "unknown":  # a source tree, not installed: its pyproject.toml has it
+    p = os.path.join(os.path.dirname(os.path.dirname(cubed.__file__)), "pyproject.toml")
+    if os.path.exists(p):
+        m = re.search(r'^version = "([^"]+)"', open(p).read(), re.M)
+        v = m.group(1) if m else v
+print(v, os.path.dirname(cubed.__file__))
+"""
+
+
 def cubed_available(src):
+    """(True, "Cubed <version> at <dir>") or (False, why not)."""
     import subprocess
     env = cubed_env(src)
     if env is None:
         return False, "no Cubed source tree given (--cubed-src or CUBED_SRC)"
-    r = subprocess.run([PY, "-c", "import cubed, cubed.array_api; print(cubed.__file__)"],
-                       env=env, capture_output=True, text=True)
+    r = subprocess.run([PY, "-c", CUBED_PROBE], env=env, capture_output=True, text=True)
     if r.returncode != 0:
         return False, f"Cubed at {src} does not import: {r.stderr.strip().splitlines()[-1:]}"
-    return True, r.stdout.strip()
+    version, where = r.stdout.split(maxsplit=1)
+    return True, f"Cubed {version} at {where.strip()}"
 
 
 def versions():

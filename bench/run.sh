@@ -7,8 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Python peers: Debian packages only, used through /usr/bin/python3.
-PY_PACKAGES=(python3-numpy python3-zarr python3-numcodecs python3-dask python3-matplotlib)
+# Python peers: Debian packages only, used through /usr/bin/python3. The second
+# line is what the Python Cubed (0.11.0 source tree, --cubed-src) imports.
+PY_PACKAGES=(python3-numpy python3-zarr python3-numcodecs python3-dask python3-matplotlib
+             python3-networkx python3-tenacity python3-aiostream python3-fsspec python3-toolz
+             python3-mypy-extensions)
 . scripts/apt_install.sh
 apt_install "${PY_PACKAGES[@]}"
 

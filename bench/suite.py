@@ -44,8 +44,12 @@ def engines_for(case, cubed_ok):
     if case["numpy"]:
         out.append(("numpy", "numpy", None))
     if cubed_ok:
-        out.append(("cubed", "cubed", None))
+        out += [("cubed " + e, "cubed", e) for e in peers.CUBED_EXECUTORS]
     return out
+
+
+class CannotRun(Exception):
+    """A peer that cannot run a case (e.g. Cubed refuses its memory bound)."""
 
 
 def one_run(kind, executor, case, out, work, cli, env):
@@ -60,8 +64,10 @@ def one_run(kind, executor, case, out, work, cli, env):
         if m:
             r["stages"] = int(m.group(1))
     else:
-        r = RUNNER.run(peers.python_cmd(kind, case, out, work),
+        r = RUNNER.run(peers.python_cmd(kind, case, out, work, executor),
                         env=env if kind == "cubed" else None)
+        if "skipped" in r["report"]:  # Cubed refused the case: recorded, not timed
+            raise CannotRun(r["report"]["skipped"])
         r["time_s"] = r["report"]["compute_s"]
     return r
 
@@ -92,6 +98,8 @@ def run_case(case, args, cubed_ok, cold_ok):
                 skipped = f"{case['workload']} not available in this build"
             else:
                 raise
+        except CannotRun as e:
+            skipped = str(e)
         finally:
             workloads.cleanup(out)
         if skipped:
@@ -107,6 +115,8 @@ def run_case(case, args, cubed_ok, cold_ok):
                  **{k: best[k] for k in measure.IO_KEYS}, "verified": True}
         if "stages" in best:
             entry["stages"] = best["stages"]
+        if "tasks" in best["report"]:  # the tasks a Python peer ran (Cubed counts its own)
+            entry["tasks"] = best["report"]["tasks"]
         res[name] = entry
         cold_txt = f"cold {entry['cold_s']:.3f}s" if cold else "cold n/a"
         print(f"  {name:28s} best {entry['best_s']:8.3f}s  median {entry['median_s']:8.3f}s  "
