@@ -148,6 +148,12 @@ def run_cubed(workload, a):
                                  cubed.from_zarr(a["b"], spec=spec))]
         elif workload == "overhead":
             sources = [xp.arange(a["n"], chunks=a["chunk"], spec=spec) + 1]
+        elif workload == "overhead_sum":
+            tasks = _task_counter()
+            total = xp.sum(xp.arange(a["n"], chunks=a["chunk"], spec=spec) + 1).compute(
+                callbacks=[tasks], **options)
+            zarr.open(a["out"], "w", shape=(), dtype=np.int64)[()] = total
+            return {"compute_s": time.perf_counter() - t0, "tasks": tasks.n}
         else:
             raise SystemExit(f"unknown workload {workload}")
         if workload != "quad":

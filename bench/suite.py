@@ -84,6 +84,10 @@ def run_case(case, args, cubed_ok, cold_ok):
         slug = re.sub(r"[^a-z0-9]+", "-", f"{case['id']} {name}".lower())
         out = os.path.join(outdir, slug + (".npy" if kind == "numpy" else ".zarr"))
         runs, cold, skipped = [], None, None
+        if kind == "cubed" and case.get("cubed_skip"):
+            print(f"  {name:28s} skipped: {case['cubed_skip']}", flush=True)
+            res[name] = {"skipped": case["cubed_skip"]}
+            continue
         try:
             for i in range(args.repeats):
                 r = one_run(kind, executor, case, out, work, args.cli, env)
