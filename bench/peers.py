@@ -15,6 +15,9 @@ def cubed_cpp_cmd(cli, case, executor, out, work_dir):
     cmd = [cli, "eval", c["expr"]] + [f"{k}={v}" for k, v in c.get("inputs", {}).items()]
     cmd += ["-o", out, "--overwrite", "--executor", executor, "--work-dir", c.get("work_dir", work_dir),
             "--allowed-mem", case["allowed_mem"]]
+    if executor != "single-threaded":
+        # independent operations at once, as the Cubed peer's threaded run does
+        cmd.append("--compute-arrays-in-parallel")
     if "reserved_mem" in case:
         cmd += ["--reserved-mem", case["reserved_mem"]]
     if "chunks" in c:
