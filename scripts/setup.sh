@@ -15,6 +15,8 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev time
+  # the two-host mpi test (network namespaces; util-linux gives unshare)
+  iproute2 util-linux
   # plan drawings (cubed eval --plan x.svg)
   graphviz
   # interoperability peers (tests only; the engine never uses them)
