@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <optional>
 
@@ -33,8 +34,11 @@ std::int64_t axis_reads(std::int64_t length, std::int64_t input, std::int64_t re
 std::int64_t aligned_length(double ideal, std::int64_t source, std::int64_t target, std::int64_t length) {
   const std::int64_t rounded = std::clamp<std::int64_t>(std::llround(ideal), 1, std::max<std::int64_t>(length, 1));
   const std::int64_t step = std::min(source, target);
-  const std::int64_t lcm = std::lcm(source, target);
-  if (step <= 0 || lcm / step > 100000) return rounded;
+  if (step <= 0) return rounded;
+  const std::int64_t g = std::gcd(source, target);
+  if (source / g > std::numeric_limits<std::int64_t>::max() / target) return rounded;  // lcm would overflow
+  const std::int64_t lcm = source / g * target;
+  if (lcm / step > 100000) return rounded;
   std::int64_t best = rounded;
   double best_distance = std::log(2.0);
   for (std::int64_t c = step; c <= lcm && c <= length; c += step) {
