@@ -224,6 +224,7 @@ class PlanRunner final : public ExecutionPlan, public ChunkContext {
     e.received = now();
     e.measured_peak_mem = result.measured_peak_mem;
     e.projected_mem = p.projected_mem;
+    e.worker = result.worker;
     std::lock_guard lock(callback_mutex_);
     peaks_[op] = std::max(peaks_[op], result.measured_peak_mem);
     if (result.measured_peak_mem + p.reserved_mem > p.allowed_mem && !warned_) {

@@ -40,7 +40,8 @@ class History final : public Callback {
           << (op.target ? op.target->location.describe() : "") << "\n";
     }
     events_.open(folder_ + "/events.csv");
-    events_ << "operation,function,array,task,attempts,created,started,ended,received,measured_peak_mem,projected_mem,backup\n";
+    events_ << "operation,function,array,task,attempts,created,started,ended,received,measured_peak_mem,projected_mem,"
+               "worker,backup\n";
   }
 
   void on_operation_start(const OperationEvent& e) override { stats_[e.operation].event = e; }
@@ -48,7 +49,7 @@ class History final : public Callback {
   void on_task_end(const TaskEndEvent& e) override {
     events_ << e.operation << "," << e.function_name << "," << e.array_name << "," << csv_shape(e.task) << ","
             << e.attempts << "," << e.created << "," << e.started << "," << e.ended << "," << e.received << ","
-            << e.measured_peak_mem << "," << e.projected_mem << "," << (e.backup ? 1 : 0) << "\n";
+            << e.measured_peak_mem << "," << e.projected_mem << "," << e.worker << "," << (e.backup ? 1 : 0) << "\n";
     Stats& s = stats_[e.operation];
     s.tasks += 1;
     s.peak = std::max(s.peak, e.measured_peak_mem);

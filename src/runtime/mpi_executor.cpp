@@ -209,6 +209,7 @@ void run_alone(ExecutionPlan& plan) {
     auto [reply, message] = run_here(plan, run->op, run->task);
     result.ended = plan.now();
     result.measured_peak_mem = reply.peak;
+    result.worker = "rank 0";
     if (reply.ok) {
       scheduler.succeeded(*run, result);
     } else {
@@ -318,6 +319,7 @@ void coordinate(ExecutionPlan& plan, int size) {
       result.ended = plan.now();
       result.started = std::max(run.created, result.ended - reply.seconds);
       result.measured_peak_mem = reply.peak;
+      result.worker = "rank " + std::to_string(r);
       scheduler.succeeded(run, result);
     } else {
       failed_on[{run.op, run.task}] = r;

@@ -255,6 +255,7 @@ void ProcessExecutor::execute(ExecutionPlan& plan) {
           result.started = reply.started;
           result.ended = reply.ended;
           result.measured_peak_mem = reply.peak;
+          result.worker = "process " + std::to_string(w.pid);
           scheduler.succeeded(run, result);
         } else {
           scheduler.failed(run, static_cast<ErrorKind>(reply.kind), message);

@@ -15,7 +15,11 @@ void SyncExecutor::execute(ExecutionPlan& plan) {
   for (int op = 0; op < plan.num_operations(); ++op) {
     plan.begin_operation(op);
     const int retries = plan.execute_options().retries;
-    for (std::int64_t t : plan.tasks_to_run(op)) plan.task_ended(op, t, run_with_retries(plan, op, t, retries));
+    for (std::int64_t t : plan.tasks_to_run(op)) {
+      TaskResult result = run_with_retries(plan, op, t, retries);
+      result.worker = "main";
+      plan.task_ended(op, t, result);
+    }
     plan.end_operation(op);
   }
 }

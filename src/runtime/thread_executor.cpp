@@ -43,7 +43,7 @@ void ThreadExecutor::execute(ExecutionPlan& plan) {
   std::mutex mutex;
   std::condition_variable changed;
   std::exception_ptr unexpected;  // from callbacks or begin/end_operation
-  auto worker = [&] {
+  auto worker = [&](int index) {
     std::unique_lock lock(mutex);
     while (!scheduler.finished() && !scheduler.has_failed() && !unexpected) {
       std::optional<Assignment> run;
@@ -63,6 +63,7 @@ void ThreadExecutor::execute(ExecutionPlan& plan) {
       std::optional<std::pair<ErrorKind, std::string>> error;
       try {
         result = plan.run_task(run->op, run->task);
+        result.worker = "thread " + std::to_string(index);
       } catch (const Error& e) {
         error.emplace(e.kind(), e.what());
       } catch (const std::exception& e) {
@@ -80,8 +81,8 @@ void ThreadExecutor::execute(ExecutionPlan& plan) {
     changed.notify_all();
   };
   std::vector<std::thread> threads;
-  for (int i = 1; i < num_threads_; ++i) threads.emplace_back(worker);
-  worker();  // the calling thread works too
+  for (int i = 1; i < num_threads_; ++i) threads.emplace_back(worker, i);
+  worker(0);  // the calling thread works too
   for (auto& t : threads) t.join();
   if (unexpected) std::rethrow_exception(unexpected);
   if (scheduler.has_failed()) std::rethrow_exception(scheduler.error());

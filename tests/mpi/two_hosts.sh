@@ -41,9 +41,13 @@ got=$(ip netns exec "$a" unshare --uts sh -c 'hostname cubed-host-a; exec "$@"' 
   "$mpirun" --allow-run-as-root -n 2 --host 10.77.0.1:1,10.77.0.2:1 \
   --mca plm_rsh_agent "$dir/agent" --mca btl tcp,self \
   --mca oob_tcp_if_include 10.77.0.0/24 --mca btl_tcp_if_include 10.77.0.0/24 \
-  "$cubed" eval "$expr" --print --executor mpi --work-dir "$dir/work" 2>"$dir/err")
+  "$cubed" eval "$expr" --print --executor mpi --work-dir "$dir/work" --history "$dir/history" 2>"$dir/err")
 status=$?
 [ $status = 0 ] || { echo "mpirun failed ($status)"; cat "$dir/err"; exit 1; }
 [ "$(cat "$dir/launched")" = 10.77.0.2 ] || { echo "the second rank was not launched on host b"; exit 1; }
 [ -n "$want" ] && [ "$want" = "$got" ] || { echo "single-threaded:"; echo "$want"; echo "two hosts:"; echo "$got"; exit 1; }
+# Rank 1, on host b, ran tasks (the history's worker column).
+ran_on_b=$(grep -c ',rank 1,' "$dir/history/events.csv")
+[ "$ran_on_b" -gt 0 ] || { echo "rank 1 (host b) ran no task"; cat "$dir/history/events.csv"; exit 1; }
+echo "rank 1 on host b ran $ran_on_b of $(($(wc -l <"$dir/history/events.csv") - 1)) tasks"
 echo "two hosts over TCP print what single-threaded prints ($(echo "$got" | wc -l) lines)"

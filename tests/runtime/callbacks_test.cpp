@@ -57,6 +57,25 @@ TEST_P(Callbacks, EventsInOrderWithTimingsAndMemory) {
     EXPECT_GT(e.measured_peak_mem, 0);
     EXPECT_LE(e.measured_peak_mem + spec->reserved_mem(), e.projected_mem);
     EXPECT_EQ(e.attempts, 1);
+    // Where it ran, as the executor names its workers.
+    if (GetParam() == "single-threaded") {
+      EXPECT_EQ(e.worker, "main");
+    } else {
+      const std::string kind = GetParam().substr(0, GetParam().find(':'));
+      const std::string prefix = kind == "threads" ? "thread " : "process ";
+      EXPECT_EQ(e.worker.rfind(prefix, 0), 0u) << e.worker;
+      EXPECT_GT(e.worker.size(), prefix.size()) << e.worker;
+    }
+  }
+  // events.csv names the worker of every task, before the backup column.
+  const std::vector<std::string> events = lines(dir / "history/events.csv");
+  ASSERT_FALSE(events.empty());
+  EXPECT_NE(events[0].find(",worker,backup"), std::string::npos) << events[0];
+  for (std::size_t i = 1; i < events.size(); ++i) {
+    const std::string& row = events[i];
+    const std::size_t last = row.rfind(',');
+    const std::size_t before = row.rfind(',', last - 1);
+    EXPECT_EQ(row.substr(before + 1, last - before - 1), recorder->tasks[i - 1].worker) << row;
   }
   auto plan_csv = lines(dir / "history/plan.csv");
   ASSERT_EQ(plan_csv.size(), 4u);

@@ -34,6 +34,9 @@ struct TaskEndEvent {
   double created = 0, started = 0, ended = 0, received = 0;
   std::int64_t measured_peak_mem = 0;  ///< reserved_mem not included
   std::int64_t projected_mem = 0;      ///< reserved_mem included
+  /// Where the task ran: "main" (single-threaded), "thread N", "process
+  /// PID" or "rank R" (mpi).
+  std::string worker;
 };
 
 class Callback {

@@ -19,6 +19,9 @@ struct TaskResult {
   int attempts = 1;
   /// True when this run was a backup copy of a straggler (see scheduler.hpp).
   bool backup = false;
+  /// Where it ran, set by the executor: "main", "thread N", "process PID"
+  /// or "rank R".
+  std::string worker;
 };
 
 /// How executors run a plan's tasks (ComputeOptions carries them).
