@@ -32,8 +32,6 @@ using testing::kChunkVariants;
 using testing::NumpySuite;
 using testing::test_data;
 
-// See manipulation_test.cpp: write_chunk's three placeholder NDBuffers.
-constexpr std::int64_t kWriteSlack = 24;
 
 using Fn = std::function<Array(const std::vector<Array>&, const LinalgOptions&)>;
 
@@ -141,11 +139,7 @@ TEST_P(LinalgVsNumpy, SameAsNumpyWithEveryChunkingAndSplit) {
       ComputeReport report;
       const NDBuffer result = compute(y, {}, &report);
       expect_close(result, expected, label);
-      for (std::size_t i = 0; i < report.projected_mem.size(); ++i) {
-        EXPECT_LE(report.measured_peak_mem[i] + spec->reserved_mem(), report.projected_mem[i] + kWriteSlack)
-            << report.operation_names[i] << " " << label;
-        EXPECT_LE(report.projected_mem[i], spec->allowed_mem()) << report.operation_names[i];
-      }
+      testing::expect_within_projection(report, *spec, label);
     }
   }
 }

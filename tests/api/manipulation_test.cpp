@@ -23,10 +23,6 @@ using testing::expect_invalid;
 
 namespace fs = std::filesystem;
 
-// storage::ZarrArray::write_chunk default-constructs three NDBuffers (8 bytes
-// each: NDBuffer() is a 0-d float64) that the memory model does not count;
-// only chunks of a few bytes notice.
-constexpr std::int64_t kWriteSlack = 24;
 using testing::chunk_variant;
 using testing::kChunkVariants;
 using testing::NumpySuite;
@@ -193,11 +189,7 @@ TEST_P(ManipulationVsNumpy, SameAsNumpyWithEveryChunking) {
       EXPECT_TRUE(results[k] == expected[k]) << "variant " << variant << " output " << k << " shape "
                                              << shape_to_string(results[k].shape());
     }
-    for (std::size_t i = 0; i < report.projected_mem.size(); ++i) {
-      EXPECT_LE(report.measured_peak_mem[i] + spec->reserved_mem(), report.projected_mem[i] + kWriteSlack)
-          << report.operation_names[i] << " variant " << variant;
-      EXPECT_LE(report.projected_mem[i], spec->allowed_mem()) << report.operation_names[i];
-    }
+    testing::expect_within_projection(report, *spec, "variant " + std::to_string(variant));
   }
 }
 

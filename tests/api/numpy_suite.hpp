@@ -16,6 +16,7 @@
 
 #include "api/numpy_oracle.hpp"
 #include "cubed/array/spec.hpp"
+#include "cubed/runtime/compute.hpp"
 
 namespace cubed::testing {
 
@@ -74,5 +75,20 @@ class NumpySuite : public ::testing::TestWithParam<Case> {
     return s;
   }
 };
+
+// storage::ZarrArray::write_chunk default-constructs three NDBuffers (8 bytes
+// each: NDBuffer() is a 0-d float64) that the memory model does not count;
+// only chunks of a few bytes notice.
+inline constexpr std::int64_t kWriteSlack = 24;
+
+/// Every operation's measured peak (with reserved_mem) within its projected
+/// memory, and every projection within allowed_mem.
+inline void expect_within_projection(const ComputeReport& report, const Spec& spec, const std::string& label) {
+  for (std::size_t i = 0; i < report.projected_mem.size(); ++i) {
+    EXPECT_LE(report.measured_peak_mem[i] + spec.reserved_mem(), report.projected_mem[i] + kWriteSlack)
+        << report.operation_names[i] << " " << label;
+    EXPECT_LE(report.projected_mem[i], spec.allowed_mem()) << report.operation_names[i] << " " << label;
+  }
+}
 
 }  // namespace cubed::testing

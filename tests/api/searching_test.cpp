@@ -32,7 +32,6 @@ using testing::kChunkVariants;
 using testing::NumpySuite;
 using testing::test_data;
 
-constexpr std::int64_t kWriteSlack = 24;  // see manipulation_test.cpp
 const double kNan = std::numeric_limits<double>::quiet_NaN();
 
 using Fn = std::function<Array(const std::vector<Array>&)>;
@@ -126,11 +125,7 @@ TEST_P(SearchingVsNumpy, SameAsNumpyWithEveryChunking) {
     EXPECT_EQ(dtype_name(result.dtype()), dtype_name(expected.dtype())) << "variant " << variant;
     EXPECT_EQ(result.shape(), expected.shape()) << "variant " << variant;
     EXPECT_TRUE(result == expected) << "variant " << variant;
-    for (std::size_t i = 0; i < report.projected_mem.size(); ++i) {
-      EXPECT_LE(report.measured_peak_mem[i] + spec->reserved_mem(), report.projected_mem[i] + kWriteSlack)
-          << report.operation_names[i] << " variant " << variant;
-      EXPECT_LE(report.projected_mem[i], spec->allowed_mem()) << report.operation_names[i];
-    }
+    testing::expect_within_projection(report, *spec, "variant " + std::to_string(variant));
   }
 }
 
