@@ -47,19 +47,23 @@ class Resume : public ::testing::TestWithParam<std::string> {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // x = 0..99 in chunks of 10; a chunk function that fails on chunk 7 while
-  // *broken, and returns 0 for chunks 0..3 (fill chunks of the target).
+  // A chunk function of x = 0..99 in chunks of 10 that counts its calls,
+  // fails on chunk 7 while *broken, and returns 0 for chunks 0..3 (fill
+  // chunks of the target).
+  static BlockFunction sometimes_broken(std::shared_ptr<std::atomic<bool>> broken,
+                                        std::shared_ptr<std::atomic<int>> calls) {
+    return [broken, calls](const std::vector<NDBuffer>& in, const Shape& shape) -> NDBuffer {
+      ++*calls;
+      const std::int64_t first = in[0].get(0).as_int();
+      if (first == 70 && broken->load()) throw std::runtime_error("chunk 7 is broken");
+      if (first < 40) return NDBuffer::filled(DType::kInt64, shape, Scalar(0));
+      return in[0];
+    };
+  }
+
   Array computation(const std::shared_ptr<std::atomic<bool>>& broken, std::shared_ptr<std::atomic<int>> calls) {
     Array x = arange(Scalar(0), Scalar(100), Scalar(1), DType::kInt64, std::int64_t{10}, spec_);
-    Array y = map_blocks(
-        [broken, calls](const std::vector<NDBuffer>& in, const Shape& shape) -> NDBuffer {
-          ++*calls;
-          const std::int64_t first = in[0].get(0).as_int();
-          if (first == 70 && broken->load()) throw std::runtime_error("chunk 7 is broken");
-          if (first < 40) return NDBuffer::filled(DType::kInt64, shape, Scalar(0));
-          return in[0];
-        },
-        {x}, DType::kInt64, {.name = "sometimes-broken"});
+    Array y = map_blocks(sometimes_broken(broken, std::move(calls)), {x}, DType::kInt64, {.name = "sometimes-broken"});
     return map_blocks([](const std::vector<NDBuffer>& in, const Shape&) { return in[0]; }, {y * 3}, DType::kInt64,
                       {.name = "copy"});
   }
@@ -115,15 +119,7 @@ TEST_P(Resume, TargetInterruptedHalfWayIsContinuedFillChunksIncluded) {
   Array x = arange(Scalar(0), Scalar(100), Scalar(1), DType::kInt64, std::int64_t{10}, spec_);
   auto calls = std::make_shared<std::atomic<int>>(0);
   auto make = [&] {
-    return map_blocks(
-        [broken, calls](const std::vector<NDBuffer>& in, const Shape& shape) -> NDBuffer {
-          ++*calls;
-          const std::int64_t first = in[0].get(0).as_int();
-          if (first == 70 && broken->load()) throw std::runtime_error("chunk 7 is broken");
-          if (first < 40) return NDBuffer::filled(DType::kInt64, shape, Scalar(0));
-          return in[0];
-        },
-        {x * 1}, DType::kInt64, {.name = "target-op"});
+    return map_blocks(sometimes_broken(broken, calls), {x * 1}, DType::kInt64, {.name = "target-op"});
   };
   StoreOptions store_options;
   store_options.write_empty_chunks = false;
